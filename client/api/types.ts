@@ -1,0 +1,137 @@
+/** Wire types of the Tandem API as the client uses them (mirrors the server contract). */
+export type Locale = 'zh-CN' | 'en';
+export type Level = 'all' | 'department' | 'own' | 'none';
+export type Action = 'create' | 'read' | 'edit' | 'delete' | 'export';
+export type Localized = { en: string; 'zh-CN': string };
+
+export type UserDto = {
+  id: string;
+  login: string;
+  employeeId: string | null;
+  employeeName: string | null;
+  active: boolean;
+  locale: Locale | null;
+  groupIds: string[];
+  createdAt: string;
+  lastLoginAt: string | null;
+};
+
+export type ObjectPermission = {
+  create: Level;
+  read: Level;
+  edit: Level;
+  delete: Level;
+  export: Level;
+  deny: { read: string[]; edit: string[] };
+};
+
+export type RecordValue = string | number | boolean | null;
+export type Rec = {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  _labels?: { [field: string]: string | null };
+  [field: string]: unknown;
+};
+
+export type Me = {
+  user: UserDto;
+  employee: Rec | null;
+  groups: { id: string; name: string }[];
+  permissions: { [object: string]: ObjectPermission };
+  locale: Locale | null;
+  isAdmin: boolean;
+};
+
+export type FieldType =
+  | 'text'
+  | 'longText'
+  | 'number'
+  | 'money'
+  | 'date'
+  | 'dateTime'
+  | 'boolean'
+  | 'select'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'relation';
+
+export type FieldMeta = {
+  name: string;
+  type: FieldType;
+  label: Localized;
+  required: boolean;
+  maxLength?: number;
+  options?: { value: string; label: Localized }[];
+  relation?: string;
+  readOnly: boolean;
+  readable: boolean;
+  editable: boolean;
+};
+
+export type ObjectMeta = {
+  name: string;
+  label: Localized;
+  pluralLabel: Localized;
+  titleField: string;
+  fields: FieldMeta[];
+  listColumns: string[];
+  defaultSort: string;
+  tree?: { parentField: string };
+};
+
+export type ListResult<T> = { items: T[]; total: number };
+
+export type GroupPermission = {
+  create?: Level;
+  read?: Level;
+  edit?: Level;
+  delete?: Level;
+  export?: Level;
+  deny?: { read?: string[]; edit?: string[] };
+};
+
+export type GroupDto = {
+  id: string;
+  name: string;
+  description: string | null;
+  builtin: 'administrators' | 'managers' | 'staff' | null;
+  permissions: { [object: string]: GroupPermission };
+  memberIds: string[];
+  createdAt: string;
+};
+
+export type Catalog = {
+  objects: { name: string; label: Localized; fields: { name: string; label: Localized }[] }[];
+  actions: Action[];
+  levels: Level[];
+};
+
+export type LoginLogEntry = {
+  id: string;
+  at: string;
+  login: string;
+  userId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  success: boolean;
+  reason: string;
+};
+
+export type OperationLogEntry = {
+  id: string;
+  at: string;
+  userId: string | null;
+  userLogin: string | null;
+  object: string;
+  recordId: string;
+  action: 'create' | 'update' | 'delete';
+  changes: { [field: string]: { old: unknown; new: unknown } } | null;
+  channel: string;
+};
+
+export type FilterNode =
+  | { and: FilterNode[] }
+  | { or: FilterNode[] }
+  | { field: string; op: string; value?: unknown };

@@ -1,0 +1,224 @@
+import { For, Match, Show, Switch, createMemo, createUniqueId } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import type { FieldError } from '../api/client';
+import type { FieldMeta, ObjectMeta, Rec } from '../api/types';
+import { fieldErrorText, label, t } from '../i18n';
+import { displayValue } from '../lib/meta';
+import { RelationSelect } from './RelationSelect';
+
+type Values = Record<string, unknown>;
+
+type Props = {
+  meta: ObjectMeta;
+  /** The record being edited, or undefined when creating. */
+  record?: Rec;
+  /** Initial values for a new record (e.g. the selected parent). */
+  defaults?: Values;
+  errors: FieldError[];
+  formId: string;
+  onSubmit: (values: Values) => void;
+  /** Fields not to show at all. */
+  hidden?: string[];
+  disabled?: boolean;
+};
+
+const SYSTEM = new Set(['id', 'createdAt', 'updatedAt']);
+
+function toLocalInput(iso: unknown): string {
+  if (typeof iso !== 'string' || !iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown) => (v === undefined || v === '' ? null : v);
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+/** Renders an object's fields from metadata and shows server field errors beside each field. */
+export function RecordForm(props: Props) {
+  const uid = createUniqueId();
+  const isNew = () => !props.record;
+  const initial: Values = { ...(props.defaults ?? {}), ...(props.record ?? {}) };
+  const [values, setValues] = createStore<Values>({ ...initial });
+  const [labels, setLabels] = createStore<Record<string, string | null>>({ ...(props.record?._labels ?? {}), ...((props.defaults?._labels as Record<string, string | null>) ?? {}) });
+
+  const fields = createMemo(() =>
+    props.meta.fields.filter((f) => {
+      if (!f.readable || SYSTEM.has(f.name) || props.hidden?.includes(f.name)) return false;
+      // System-filled fields (auto code, timestamps) mean nothing before the record exists.
+      if (isNew() && f.readOnly) return false;
+      return true;
+    }),
+  );
+  const errorFor = (name: string) => props.errors.filter((e) => e.field === name || e.field.startsWith(`${name}.`));
+  const otherErrors = createMemo(() => {
+    const shown = new Set(fields().map((f) => f.name));
+    return props.errors.filter((e) => !shown.has(e.field.split('.')[0]));
+  });
+  const canEdit = (f: FieldMeta) => !f.readOnly && f.editable && !props.disabled;
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const out: Values = {};
+    for (const f of fields()) {
+      if (!canEdit(f)) continue;
+      const v = values[f.name];
+      if (isNew()) {
+        if (v !== undefined && v !== '' && v !== null) out[f.name] = v;
+        else if (f.type === 'boolean') out[f.name] = !!v;
+      } else if (!sameValue(v, initial[f.name])) {
+        out[f.name] = v === '' || v === undefined ? null : v;
+      }
+    }
+    props.onSubmit(out);
+  };
+
+  const set = (name: string, v: unknown) => setValues(name, v);
+
+  return (
+    <form id={props.formId} class="record-form" novalidate onSubmit={submit}>
+      <Show when={otherErrors().length > 0}>
+        <div class="form-alert" role="alert">
+          <ul>
+            <For each={otherErrors()}>{(fe) => <li>{fieldErrorText(fe)}</li>}</For>
+          </ul>
+        </div>
+      </Show>
+      <div class="form-grid">
+        <For each={fields()}>
+          {(f) => {
+            const id = `${uid}-${f.name}`;
+            const errId = `${id}-err`;
+            const errs = () => errorFor(f.name);
+            const invalid = () => errs().length > 0;
+            const wide = f.type === 'longText' || f.name === 'address';
+            const common = () => ({
+              id,
+              name: f.name,
+              'aria-invalid': invalid() ? ('true' as const) : undefined,
+              'aria-describedby': invalid() ? errId : undefined,
+              'aria-required': f.required ? ('true' as const) : undefined,
+              'data-testid': `field-${f.name}`,
+            });
+            const str = () => (values[f.name] === null || values[f.name] === undefined ? '' : String(values[f.name]));
+            return (
+              <div class="form-field" classList={{ 'is-wide': wide, 'is-invalid': invalid(), 'is-checkbox': f.type === 'boolean' }}>
+                <Show when={f.type !== 'boolean' || !canEdit(f)}>
+                  <label for={id} class="form-label">
+                    {label(f.label, f.name)}
+                    <Show when={f.required && canEdit(f)}>
+                      <span class="req" aria-hidden="true">
+                        *
+                      </span>
+                    </Show>
+                  </label>
+                </Show>
+                <Switch
+                  fallback={
+                    <input
+                      {...common()}
+                      class="input"
+                      type={f.type === 'email' ? 'email' : f.type === 'phone' ? 'tel' : f.type === 'url' ? 'url' : 'text'}
+                      maxLength={f.maxLength}
+                      value={str()}
+                      onInput={(e) => set(f.name, e.currentTarget.value)}
+                    />
+                  }
+                >
+                  <Match when={!canEdit(f)}>
+                    <div class="static-value" id={id} aria-readonly="true">
+                      {displayValue(f, { ...(values as Rec), _labels: labels }) || '—'}
+                    </div>
+                  </Match>
+                  <Match when={f.type === 'longText'}>
+                    <textarea
+                      {...common()}
+                      class="textarea"
+                      rows={4}
+                      maxLength={f.maxLength}
+                      value={str()}
+                      onInput={(e) => set(f.name, e.currentTarget.value)}
+                    />
+                  </Match>
+                  <Match when={f.type === 'number' || f.type === 'money'}>
+                    <input
+                      {...common()}
+                      class="input align-right"
+                      type="number"
+                      inputmode="decimal"
+                      step={f.type === 'money' ? '0.01' : 'any'}
+                      value={str()}
+                      onInput={(e) => {
+                        const raw = e.currentTarget.value;
+                        set(f.name, raw === '' ? null : Number(raw));
+                      }}
+                    />
+                  </Match>
+                  <Match when={f.type === 'date'}>
+                    <input
+                      {...common()}
+                      class="input"
+                      type="date"
+                      value={str().slice(0, 10)}
+                      onInput={(e) => set(f.name, e.currentTarget.value || null)}
+                    />
+                  </Match>
+                  <Match when={f.type === 'dateTime'}>
+                    <input
+                      {...common()}
+                      class="input"
+                      type="datetime-local"
+                      value={toLocalInput(values[f.name])}
+                      onInput={(e) => set(f.name, e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : null)}
+                    />
+                  </Match>
+                  <Match when={f.type === 'boolean'}>
+                    <label class="checkbox" for={id}>
+                      <input
+                        {...common()}
+                        type="checkbox"
+                        checked={!!values[f.name]}
+                        onChange={(e) => set(f.name, e.currentTarget.checked)}
+                      />
+                      <span>{label(f.label, f.name)}</span>
+                    </label>
+                  </Match>
+                  <Match when={f.type === 'select'}>
+                    <select {...common()} class="select" value={str()} onChange={(e) => set(f.name, e.currentTarget.value || null)}>
+                      <option value="">{t('common.select')}</option>
+                      <For each={f.options ?? []}>{(o) => <option value={o.value}>{label(o.label, o.value)}</option>}</For>
+                    </select>
+                  </Match>
+                  <Match when={f.type === 'relation' && f.relation}>
+                    <RelationSelect
+                      id={id}
+                      relation={f.relation!}
+                      value={(values[f.name] as string | null) ?? null}
+                      label={labels[f.name] ?? null}
+                      invalid={invalid()}
+                      describedBy={invalid() ? errId : undefined}
+                      exclude={f.relation === props.meta.name && props.record ? [props.record.id] : undefined}
+                      testid={`field-${f.name}`}
+                      onChange={(v, l) => {
+                        set(f.name, v);
+                        setLabels(f.name, l);
+                      }}
+                    />
+                  </Match>
+                </Switch>
+                <Show when={invalid()}>
+                  <div class="field-error" id={errId}>
+                    <For each={errs()}>{(fe) => <div>{fieldErrorText(fe)}</div>}</For>
+                  </div>
+                </Show>
+              </div>
+            );
+          }}
+        </For>
+      </div>
+    </form>
+  );
+}

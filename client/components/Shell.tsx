@@ -1,0 +1,239 @@
+import { A, useLocation, useNavigate } from '@solidjs/router';
+import { For, Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
+import type { Locale } from '../api/types';
+import { LOCALES, errorText, locale, t, type MessageKey } from '../i18n';
+import { can, chooseLocale, me, signOut } from '../session';
+import { ChangePasswordDialog } from './ChangePasswordDialog';
+import { Icon } from './Icons';
+import { toast } from './Toasts';
+
+export type NavItem = { href: string; key: MessageKey; object: string; icon: string; hintKey: MessageKey };
+export type NavSection = { key: MessageKey; items: NavItem[] };
+
+export const NAV: NavSection[] = [
+  {
+    key: 'nav.organisation',
+    items: [
+      { href: '/org/organisations', key: 'nav.organisations', object: 'organisation', icon: 'organisation', hintKey: 'home.link.organisations' },
+      { href: '/org/departments', key: 'nav.departments', object: 'department', icon: 'department', hintKey: 'home.link.departments' },
+      { href: '/org/employees', key: 'nav.employees', object: 'employee', icon: 'employee', hintKey: 'home.link.employees' },
+    ],
+  },
+  {
+    key: 'nav.system',
+    items: [
+      { href: '/system/users', key: 'nav.users', object: 'user', icon: 'user', hintKey: 'home.link.users' },
+      { href: '/system/groups', key: 'nav.groups', object: 'group', icon: 'group', hintKey: 'home.link.groups' },
+      { href: '/system/login-log', key: 'nav.loginLog', object: 'loginLog', icon: 'loginLog', hintKey: 'home.link.loginLog' },
+      { href: '/system/operation-log', key: 'nav.operationLog', object: 'operationLog', icon: 'operationLog', hintKey: 'home.link.operationLog' },
+    ],
+  },
+];
+
+/** The nav sections limited to what the signed-in user may read. */
+export function visibleNav(): NavSection[] {
+  return NAV.map((s) => ({ ...s, items: s.items.filter((i) => can(i.object, 'read')) })).filter((s) => s.items.length > 0);
+}
+
+function UserMenu(props: { onPassword: () => void }) {
+  const [open, setOpen] = createSignal(false);
+  const navigate = useNavigate();
+  let root!: HTMLDivElement;
+  let button!: HTMLButtonElement;
+
+  const onDoc = (e: MouseEvent) => {
+    if (open() && !root.contains(e.target as Node)) setOpen(false);
+  };
+  document.addEventListener('mousedown', onDoc);
+  onCleanup(() => document.removeEventListener('mousedown', onDoc));
+
+  createEffect(() => {
+    if (open()) queueMicrotask(() => root.querySelector<HTMLElement>('[role="menuitemradio"], [role="menuitem"]')?.focus());
+  });
+
+  const items = () => Array.from(root.querySelectorAll<HTMLElement>('[role^="menuitem"]'));
+  const onMenuKey = (e: KeyboardEvent) => {
+    const list = items();
+    const i = list.indexOf(document.activeElement as HTMLElement);
+    if (e.key === 'ArrowDown') list[(i + 1) % list.length]?.focus();
+    else if (e.key === 'ArrowUp') list[(i - 1 + list.length) % list.length]?.focus();
+    else if (e.key === 'Home') list[0]?.focus();
+    else if (e.key === 'End') list[list.length - 1]?.focus();
+    else if (e.key === 'Escape') {
+      setOpen(false);
+      button.focus();
+    } else if (e.key === 'Tab') setOpen(false);
+    else return;
+    e.preventDefault();
+  };
+
+  const pick = async (l: Locale) => {
+    setOpen(false);
+    try {
+      await chooseLocale(l);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
+  const name = () => me()?.user.employeeName || me()?.user.login || '';
+  const initials = () => {
+    const n = name().trim();
+    return /^[\u4e00-\u9fff]/.test(n) ? n.slice(-2) : n.slice(0, 2).toUpperCase();
+  };
+
+  return (
+    <div class="user-menu" ref={root}>
+      <button
+        ref={button}
+        type="button"
+        class="user-menu-button"
+        data-testid="user-menu"
+        aria-haspopup="menu"
+        aria-expanded={open()}
+        aria-label={t('menu.user')}
+        onClick={() => setOpen(!open())}
+      >
+        <span class="avatar" aria-hidden="true">
+          {initials()}
+        </span>
+        <span class="user-name">{name()}</span>
+        <Icon name="chevron" size={14} />
+      </button>
+      <Show when={open()}>
+        <div class="menu" role="menu" aria-label={t('menu.user')} onKeyDown={onMenuKey}>
+          <div class="menu-header">{t('menu.signedInAs', { login: me()?.user.login ?? '' })}</div>
+          <div class="menu-section" role="group" aria-label={t('menu.language')}>
+            <div class="menu-label">
+              <Icon name="globe" size={14} /> {t('menu.language')}
+            </div>
+            <For each={LOCALES}>
+              {(l) => (
+                <button
+                  type="button"
+                  role="menuitemradio"
+                  aria-checked={locale() === l}
+                  class="menu-item"
+                  data-testid={`lang-${l}`}
+                  lang={l}
+                  onClick={() => pick(l)}
+                >
+                  <span class="menu-check">{locale() === l ? <Icon name="check" size={14} /> : null}</span>
+                  {t(`lang.${l}`)}
+                </button>
+              )}
+            </For>
+          </div>
+          <div class="menu-sep" role="separator" />
+          <button
+            type="button"
+            role="menuitem"
+            class="menu-item"
+            data-testid="change-password"
+            onClick={() => {
+              setOpen(false);
+              props.onPassword();
+            }}
+          >
+            <span class="menu-check">
+              <Icon name="key" size={14} />
+            </span>
+            {t('menu.changePassword')}
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            class="menu-item"
+            data-testid="sign-out"
+            onClick={async () => {
+              setOpen(false);
+              await signOut().catch(() => undefined);
+              navigate('/login', { replace: true });
+            }}
+          >
+            <span class="menu-check">
+              <Icon name="logout" size={14} />
+            </span>
+            {t('menu.signOut')}
+          </button>
+        </div>
+      </Show>
+    </div>
+  );
+}
+
+/** Sidebar + top bar around every signed-in page. */
+export function Shell(props: { children?: JSX.Element }) {
+  const [navOpen, setNavOpen] = createSignal(false);
+  const [pwOpen, setPwOpen] = createSignal(false);
+  const location = useLocation();
+  createEffect(() => {
+    location.pathname;
+    setNavOpen(false);
+  });
+
+  return (
+    <div class="shell" classList={{ 'nav-open': navOpen() }}>
+      <a class="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <aside class="sidebar" aria-label={t('nav.main')}>
+        <A href="/" class="brand" end>
+          <span class="brand-mark" aria-hidden="true">
+            T
+          </span>
+          <span class="brand-name">{t('app.name')}</span>
+        </A>
+        <nav class="nav" aria-label={t('nav.main')}>
+          <A href="/" end class="nav-link" activeClass="is-active">
+            <Icon name="home" />
+            <span>{t('nav.home')}</span>
+          </A>
+          <For each={visibleNav()}>
+            {(section) => (
+              <div class="nav-section">
+                <div class="nav-heading">{t(section.key)}</div>
+                <For each={section.items}>
+                  {(item) => (
+                    <A href={item.href} class="nav-link" activeClass="is-active" data-testid={`nav-${item.object}`}>
+                      <Icon name={item.icon} />
+                      <span>{t(item.key)}</span>
+                    </A>
+                  )}
+                </For>
+              </div>
+            )}
+          </For>
+        </nav>
+      </aside>
+      <div class="nav-scrim" onClick={() => setNavOpen(false)} aria-hidden="true" />
+      <div class="main-column">
+        <header class="topbar">
+          <button type="button" class="icon-button nav-toggle" aria-label={t('nav.toggle')} aria-expanded={navOpen()} onClick={() => setNavOpen(!navOpen())}>
+            <Icon name="menu" />
+          </button>
+          <span class="topbar-spacer" />
+          <UserMenu onPassword={() => setPwOpen(true)} />
+        </header>
+        <main id="main" class="content" tabIndex={-1}>
+          {props.children}
+        </main>
+      </div>
+      <ChangePasswordDialog open={pwOpen()} onClose={() => setPwOpen(false)} />
+    </div>
+  );
+}
+
+export function PageHeader(props: { title: string; subtitle?: string; actions?: JSX.Element }) {
+  return (
+    <div class="page-header">
+      <div>
+        <h1 class="page-title">{props.title}</h1>
+        <Show when={props.subtitle}>
+          <p class="page-subtitle">{props.subtitle}</p>
+        </Show>
+      </div>
+      <div class="page-actions">{props.actions}</div>
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+import { createSignal } from 'solid-js';
+import type { ApiError, FieldError } from '../api/client';
+import type { Locale, Localized } from '../api/types';
+import { en } from './en';
+import { zhCN } from './zh-CN';
+
+export type MessageKey = keyof typeof en;
+/** Every locale must provide every key: a missing or extra key is a type error. */
+export type Dictionary = { [K in MessageKey]: string };
+
+const dictionaries: Record<Locale, Dictionary> = { en, 'zh-CN': zhCN };
+export const LOCALES: Locale[] = ['zh-CN', 'en'];
+const STORAGE_KEY = 'tandem.locale';
+
+function browserLocale(): Locale {
+  const langs = typeof navigator !== 'undefined' ? (navigator.languages?.length ? navigator.languages : [navigator.language]) : [];
+  return (langs[0] ?? '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+function storedLocale(): Locale | null {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    return v === 'en' || v === 'zh-CN' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+const [locale, setLocaleSignal] = createSignal<Locale>(storedLocale() ?? browserLocale());
+export { locale };
+
+function applyDocumentLang(l: Locale): void {
+  if (typeof document !== 'undefined') document.documentElement.lang = l;
+}
+applyDocumentLang(locale());
+
+/** Switches the UI language; `remember` stores the explicit pick in localStorage. */
+export function setLocale(l: Locale, remember = true): void {
+  setLocaleSignal(l);
+  applyDocumentLang(l);
+  if (remember) {
+    try {
+      localStorage.setItem(STORAGE_KEY, l);
+    } catch {
+      /* private mode: the server copy still applies on next sign-in */
+    }
+  }
+}
+
+/** Applies the server-side preference (null = follow the browser unless the user picked one here). */
+export function applyServerLocale(l: Locale | null): void {
+  if (l) setLocale(l, true);
+  else setLocale(storedLocale() ?? browserLocale(), false);
+}
+
+export type Params = Record<string, string | number | null | undefined>;
+
+/** Translates a key for the current locale, replacing `{name}` placeholders. */
+export function t(key: MessageKey, params?: Params): string {
+  const dict = dictionaries[locale()];
+  const text = dict[key] ?? en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => {
+    const v = params[name];
+    return v === undefined || v === null ? m : String(v);
+  });
+}
+
+export function hasKey(key: string): key is MessageKey {
+  return key in en;
+}
+
+/** Picks the current-locale text of a server-provided `{en, 'zh-CN'}` label. */
+export function label(l: Localized | undefined | null, fallback = ''): string {
+  if (!l) return fallback;
+  return l[locale()] || l.en || l['zh-CN'] || fallback;
+}
+
+/** A server error code as a sentence in the current language. */
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err) {
+    const e = err as ApiError;
+    if (e.code === 'rate_limited' && e.retryAfter) return t('login.rateLimited', { seconds: e.retryAfter });
+    const key = `error.${e.code}`;
+    if (hasKey(key)) return t(key);
+  }
+  return t('error.internal');
+}
+
+/** A field error code (required, too_long, …) as a sentence in the current language. */
+export function fieldErrorText(fe: FieldError): string {
+  const params: Params = {};
+  for (const [k, v] of Object.entries(fe.params ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number') params[k] = v;
+  }
+  params.field = fe.field;
+  const key = `field.${fe.code}`;
+  return hasKey(key) ? t(key, params) : t('field.other', params);
+}
+
+const intlLocale = (): string => (locale() === 'zh-CN' ? 'zh-CN' : 'en-GB');
+
+function toDate(v: string | number | Date | null | undefined): Date | null {
+  if (v === null || v === undefined || v === '') return null;
+  // A bare date (YYYY-MM-DD) is a calendar day, not a UTC instant: show it as written.
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
+    const [y, m, d] = v.split('-').map(Number);
+    return new Date(y, m - 1, d);
+  }
+  const d = v instanceof Date ? v : new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function formatDate(v: string | number | Date | null | undefined): string {
+  const d = toDate(v);
+  return d ? new Intl.DateTimeFormat(intlLocale(), { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d) : '';
+}
+
+export function formatDateTime(v: string | number | Date | null | undefined): string {
+  const d = toDate(v);
+  return d
+    ? new Intl.DateTimeFormat(intlLocale(), {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(d)
+    : '';
+}
+
+export function formatNumber(v: number | string | null | undefined, digits?: number): string {
+  if (v === null || v === undefined || v === '') return '';
+  const n = typeof v === 'number' ? v : Number(v);
+  if (Number.isNaN(n)) return String(v);
+  return new Intl.NumberFormat(intlLocale(), digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+}
+
+export function formatMoney(amount: number | string | null | undefined, currency = 'CNY'): string {
+  if (amount === null || amount === undefined || amount === '') return '';
+  const n = typeof amount === 'number' ? amount : Number(amount);
+  if (Number.isNaN(n)) return String(amount);
+  try {
+    return new Intl.NumberFormat(intlLocale(), { style: 'currency', currency }).format(n);
+  } catch {
+    return formatNumber(n, 2);
+  }
+}

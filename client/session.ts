@@ -1,0 +1,64 @@
+import { createSignal } from 'solid-js';
+import { ApiError } from './api/client';
+import { authApi, meApi } from './api/endpoints';
+import type { Action, Level, Locale, Me } from './api/types';
+import { applyServerLocale, setLocale } from './i18n';
+
+const [me, setMe] = createSignal<Me | null>(null);
+const [checked, setChecked] = createSignal(false);
+export { me, checked };
+
+/** Loads the signed-in user; null when there is no session. */
+export async function loadMe(): Promise<Me | null> {
+  try {
+    const m = await meApi.get();
+    setMe(m);
+    applyServerLocale(m.locale ?? m.user.locale);
+    return m;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.code === 'unauthenticated')) {
+      setMe(null);
+      return null;
+    }
+    throw e;
+  } finally {
+    setChecked(true);
+  }
+}
+
+export async function signIn(login: string, password: string): Promise<void> {
+  await authApi.login(login, password);
+  await loadMe();
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await authApi.logout();
+  } finally {
+    setMe(null);
+  }
+}
+
+export function clearSession(): void {
+  setMe(null);
+}
+
+/** Changes the language now, and saves it to the server when signed in. */
+export async function chooseLocale(l: Locale): Promise<void> {
+  setLocale(l, true);
+  if (!me()) return;
+  const updated = await meApi.setLocale(l);
+  setMe(updated);
+}
+
+export function level(object: string, action: Action): Level {
+  const m = me();
+  if (!m) return 'none';
+  const p = m.permissions?.[object];
+  if (!p) return m.isAdmin ? 'all' : 'none';
+  return p[action] ?? 'none';
+}
+
+export function can(object: string, action: Action): boolean {
+  return level(object, action) !== 'none';
+}

@@ -1,0 +1,210 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { AppError, invalid } from '../errors';
+import type { Principal } from '../auth/principal';
+import type { Level } from '../../db/entities';
+import { fieldOf, fieldsOf, findObject } from './registry';
+import type { FieldDef, FieldType, ObjectDef } from './types';
+import { fieldSchema } from './validate';
+import { runSql, type Sql } from '../../db/sql';
+
+
+export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const col = (field: FieldDef) => `t.${ident(field.column)}`;
+
+export type FilterNode =
+  | { and: FilterNode[] }
+  | { or: FilterNode[] }
+  | { field: string; op: string; value?: unknown };
+
+export const filterSchema: z.ZodType<FilterNode> = z.lazy(() =>
+  z.union([
+    z.strictObject({ and: z.array(filterSchema).max(50) }),
+    z.strictObject({ or: z.array(filterSchema).max(50) }),
+    z.strictObject({ field: z.string().max(64), op: z.string().max(16), value: z.unknown().optional() }),
+  ]),
+);
+
+const comparable: FieldType[] = ['number', 'money', 'date', 'dateTime', 'text', 'email', 'phone', 'url', 'longText'];
+const textual: FieldType[] = ['text', 'longText', 'email', 'phone', 'url'];
+
+/** Operators allowed per field type: anything else is a 400, never SQL. */
+function opsFor(field: FieldDef, def: ObjectDef): string[] {
+  const base = ['eq', 'ne', 'in', 'isNull', 'isNotNull'];
+  if (textual.includes(field.type)) base.push('contains', 'startsWith');
+  if (comparable.includes(field.type)) base.push('lt', 'lte', 'gt', 'gte', 'between');
+  if (field.type === 'relation' && findObject(field.relation!)?.tree) base.push('under');
+  if (field.name === 'id' && def.tree) base.push('under');
+  return base;
+}
+
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+function compileLeaf(def: ObjectDef, node: { field: string; op: string; value?: unknown }, readDenied: string[], path: string): Sql {
+  const field = fieldOf(def, node.field);
+  if (!field || readDenied.includes(field.name)) throw invalid([{ field: `${path}.field`, code: 'unknown_field' }]);
+  if (!opsFor(field, def).includes(node.op)) throw invalid([{ field: `${path}.op`, code: 'invalid_option' }]);
+  const c = col(field);
+  if (node.op === 'isNull') return { text: `${c} is null`, bindings: [] };
+  if (node.op === 'isNotNull') return { text: `${c} is not null`, bindings: [] };
+  const valueSchema = field.name === 'id' ? z.uuid() : fieldSchema({ ...field, required: true });
+  const parseValue = (v: unknown, p: string) => {
+    const r = valueSchema.safeParse(v);
+    if (!r.success) throw invalid([{ field: p, code: 'invalid_type' }]);
+    return r.data;
+  };
+  switch (node.op) {
+    case 'in': {
+      if (!Array.isArray(node.value) || node.value.length === 0 || node.value.length > 1000) {
+        throw invalid([{ field: `${path}.value`, code: 'invalid_type' }]);
+      }
+      const values = node.value.map((v, i) => parseValue(v, `${path}.value.${i}`));
+      return { text: `${c} in (${values.map(() => '?').join(', ')})`, bindings: values };
+    }
+    case 'between': {
+      if (!Array.isArray(node.value) || node.value.length !== 2) throw invalid([{ field: `${path}.value`, code: 'invalid_type' }]);
+      return { text: `${c} between ? and ?`, bindings: [parseValue(node.value[0], `${path}.value.0`), parseValue(node.value[1], `${path}.value.1`)] };
+    }
+    case 'contains':
+    case 'startsWith': {
+      if (typeof node.value !== 'string' || node.value.length > 200) throw invalid([{ field: `${path}.value`, code: 'invalid_type' }]);
+      const pattern = node.op === 'contains' ? `%${escapeLike(node.value)}%` : `${escapeLike(node.value)}%`;
+      return { text: `${c} ilike ?`, bindings: [pattern] };
+    }
+    case 'under': {
+      const target = field.name === 'id' ? def : findObject(field.relation!)!;
+      const value = parseValue(node.value, `${path}.value`);
+      const parentCol = ident(fieldOf(target, target.tree!.parentField)!.column);
+      return {
+        text: `${c} in (with recursive sub(id) as (select id from ${ident(target.table)} where id = ? union select x.id from ${ident(target.table)} x join sub on x.${parentCol} = sub.id) select id from sub)`,
+        bindings: [value],
+      };
+    }
+    default: {
+      const sqlOp = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' }[node.op]!;
+      const value = parseValue(node.value, `${path}.value`);
+      if (node.op === 'ne') return { text: `${c} is distinct from ?`, bindings: [value] };
+      return { text: `${c} ${sqlOp} ?`, bindings: [value] };
+    }
+  }
+}
+
+export function compileFilter(def: ObjectDef, node: FilterNode, readDenied: string[], path = 'filter'): Sql {
+  if ('and' in node || 'or' in node) {
+    const parts = 'and' in node ? node.and : node.or;
+    if (parts.length === 0) return { text: 'true', bindings: [] };
+    const compiled = parts.map((p, i) => compileFilter(def, p, readDenied, `${path}.${i}`));
+    return {
+      text: `(${compiled.map((s) => s.text).join('and' in node ? ' and ' : ' or ')})`,
+      bindings: compiled.flatMap((s) => s.bindings),
+    };
+  }
+  return compileLeaf(def, node, readDenied, path);
+}
+
+/**
+ * The rows a user may see (or act on) at a permission level, as a SQL condition on alias `t`.
+ * Returns null when the level grants nothing.
+ */
+export async function scopeCondition(def: ObjectDef, principal: Principal | null, level: Level): Promise<Sql | null> {
+  if (!principal || level === 'all') return { text: 'true', bindings: [] };
+  if (level === 'none') return null;
+  const parts: Sql[] = [];
+  if (def.scope.owner && principal.employeeId) parts.push({ text: `t.${ident(def.scope.owner)} = ?`, bindings: [principal.employeeId] });
+  if (level === 'own' && !def.scope.owner) parts.push({ text: 't.created_by = ?', bindings: [principal.userId] });
+  if (level === 'department' && def.scope.department) {
+    const ids = await principal.departmentScope();
+    if (ids.length) parts.push({ text: `t.${ident(def.scope.department)} in (${ids.map(() => '?').join(', ')})`, bindings: ids });
+  }
+  if (parts.length === 0) return { text: 'false', bindings: [] };
+  return { text: `(${parts.map((p) => p.text).join(' or ')})`, bindings: parts.flatMap((p) => p.bindings) };
+}
+
+/** Select list: every field the user may read, plus the display label of each relation. */
+function selectSql(def: ObjectDef, readDenied: string[]): { columns: string; joins: string } {
+  const columns: string[] = [];
+  const joins: string[] = [];
+  for (const field of fieldsOf(def)) {
+    if (readDenied.includes(field.name)) continue;
+    // Dates leave the database as 'YYYY-MM-DD' text so no time zone can shift them.
+    columns.push(field.type === 'date' ? `${col(field)}::text as ${ident(field.name)}` : `${col(field)} as ${ident(field.name)}`);
+    if (field.type === 'relation') {
+      const target = findObject(field.relation!)!;
+      const alias = ident(`r_${field.name}`);
+      const title = fieldOf(target, target.titleField)!;
+      joins.push(`left join ${ident(target.table)} ${alias} on ${alias}.id = ${col(field)}`);
+      columns.push(`${alias}.${ident(title.column)} as ${ident(`_label_${field.name}`)}`);
+    }
+  }
+  return { columns: columns.join(', '), joins: joins.join(' ') };
+}
+
+export type RecordDto = Record<string, unknown> & { id: string; _labels: Record<string, string | null> };
+
+export function presentRow(def: ObjectDef, row: Record<string, unknown>): RecordDto {
+  const out: Record<string, unknown> = {};
+  const labels: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('_label_')) labels[key.slice(7)] = (value as string | null) ?? null;
+    else out[key] = value instanceof Date ? value.toISOString() : value;
+  }
+  for (const field of def.fields) if (field.type === 'money' && out[field.name] != null) out[field.name] = String(out[field.name]);
+  return { ...out, _labels: labels } as RecordDto;
+}
+
+export type ListParams = { filter?: FilterNode; sort?: string; limit: number; offset: number; q?: string };
+
+function orderSql(def: ObjectDef, sort: string | undefined, readDenied: string[]): string {
+  const parts: string[] = [];
+  for (const raw of (sort || def.defaultSort).split(',').map((s) => s.trim()).filter(Boolean)) {
+    const desc = raw.startsWith('-');
+    const field = fieldOf(def, desc ? raw.slice(1) : raw);
+    if (!field || readDenied.includes(field.name)) throw invalid([{ field: 'sort', code: 'unknown_field', params: { value: raw } }]);
+    const expr = field.type === 'relation' ? ident(`_label_${field.name}`) : col(field);
+    parts.push(`${expr} ${desc ? 'desc' : 'asc'} nulls last`);
+  }
+  parts.push('t.id asc');
+  return parts.join(', ');
+}
+
+/** One page of records the principal may read, with the total count. */
+export async function listRecords(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams) {
+  const grant = principal?.permissions[def.name];
+  const readDenied = grant?.deny.read ?? [];
+  const scope = await scopeCondition(def, principal, grant?.read ?? 'all');
+  if (!scope) throw new AppError('forbidden');
+  const where: Sql[] = [scope];
+  if (params.filter) where.push(compileFilter(def, params.filter, readDenied));
+  if (params.q?.trim()) {
+    const searchable = def.fields.filter((f) => f.searchable && !readDenied.includes(f.name));
+    const pattern = `%${escapeLike(params.q.trim())}%`;
+    where.push({ text: `(${searchable.map((f) => `${col(f)} ilike ?`).join(' or ') || 'false'})`, bindings: searchable.map(() => pattern) });
+  }
+  const whereText = where.map((w) => w.text).join(' and ');
+  const bindings = where.flatMap((w) => w.bindings);
+  const { columns, joins } = selectSql(def, readDenied);
+  const order = orderSql(def, params.sort, readDenied);
+  const rows = await runSql<Record<string, unknown>>(em, {
+    text: `select ${columns} from ${ident(def.table)} t ${joins} where ${whereText} order by ${order} limit ? offset ?`,
+    bindings: [...bindings, params.limit, params.offset],
+  });
+  const [{ total }] = await runSql<{ total: string | number }>(em, {
+    text: `select count(*) as total from ${ident(def.table)} t where ${whereText}`,
+    bindings,
+  });
+  return { items: rows.map((r) => presentRow(def, r)), total: Number(total) };
+}
+
+/** One record if it exists and the principal may read it; otherwise null (callers answer 404). */
+export async function findRecord(em: EntityManager, def: ObjectDef, principal: Principal | null, id: string, level?: Level): Promise<RecordDto | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const grant = principal?.permissions[def.name];
+  const scope = await scopeCondition(def, principal, level ?? grant?.read ?? 'all');
+  if (!scope) return null;
+  const { columns, joins } = selectSql(def, grant?.deny.read ?? []);
+  const [row] = await runSql<Record<string, unknown>>(em, {
+    text: `select ${columns} from ${ident(def.table)} t ${joins} where t.id = ? and ${scope.text}`,
+    bindings: [id, ...scope.bindings],
+  });
+  return row ? presentRow(def, row) : null;
+}

@@ -1,0 +1,78 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../context';
+import { AppError, invalid } from '../errors';
+import { errorResponses, json, OkSchema, Paging, router } from '../openapi';
+import { principalOf, requireAuth } from '../middleware/session';
+import { filterSchema, findRecord, listRecords, type FilterNode } from './query';
+import { createRecord, deleteRecord, requireObject, updateRecord, type WriteContext } from './service';
+import { fieldErrorsFromZod } from '../validation';
+
+const RecordSchema = z.record(z.string(), z.unknown()).openapi('Record');
+const ObjectParam = z.object({ object: z.string().openapi({ param: { name: 'object', in: 'path' } }) });
+const RecordParam = ObjectParam.extend({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+const ListQuery = z.object({
+  filter: z.string().max(20_000).optional().openapi({ description: 'JSON filter tree: {and|or:[…]} or {field, op, value}' }),
+  sort: z.string().max(500).optional().openapi({ description: 'Comma-separated fields, - for descending' }),
+  q: z.string().max(200).optional(),
+  ...Paging,
+});
+const body = { body: { content: { 'application/json': { schema: RecordSchema } }, required: true } };
+
+function parseFilter(raw: string | undefined): FilterNode | undefined {
+  if (!raw) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalid([{ field: 'filter', code: 'invalid_format' }]);
+  }
+  const result = filterSchema.safeParse(parsed);
+  if (!result.success) throw invalid(fieldErrorsFromZod(result.error, parsed).map((f) => ({ ...f, field: `filter.${f.field}` })));
+  return result.data;
+}
+
+const writeContext = (c: { var: AppEnv['Variables'] }): WriteContext => ({
+  em: c.var.em,
+  principal: principalOf(c),
+  bus: c.var.services.bus,
+  channel: 'api',
+});
+
+export const recordRoutes = router()
+  .openapi(
+    createRoute({ method: 'get', path: '/records/{object}', tags: ['records'], middleware: requireAuth, request: { params: ObjectParam, query: ListQuery }, responses: { 200: json(z.object({ items: z.array(RecordSchema), total: z.number() })), ...errorResponses } }),
+    async (c) => {
+      const def = requireObject(c.req.valid('param').object);
+      const q = c.req.valid('query');
+      const result = await listRecords(c.var.em, def, principalOf(c), { filter: parseFilter(q.filter), sort: q.sort, q: q.q, limit: q.limit, offset: q.offset });
+      return c.json(result, 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'get', path: '/records/{object}/{id}', tags: ['records'], middleware: requireAuth, request: { params: RecordParam }, responses: { 200: json(RecordSchema), ...errorResponses } }),
+    async (c) => {
+      const { object, id } = c.req.valid('param');
+      const record = await findRecord(c.var.em, requireObject(object), principalOf(c), id);
+      if (!record) throw new AppError('not_found');
+      return c.json(record, 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/records/{object}', tags: ['records'], middleware: requireAuth, request: { params: ObjectParam, ...body }, responses: { 201: json(RecordSchema, 'Created'), ...errorResponses } }),
+    async (c) => c.json(await createRecord(writeContext(c), c.req.valid('param').object, c.req.valid('json')), 201),
+  )
+  .openapi(
+    createRoute({ method: 'patch', path: '/records/{object}/{id}', tags: ['records'], middleware: requireAuth, request: { params: RecordParam, ...body }, responses: { 200: json(RecordSchema), ...errorResponses } }),
+    async (c) => {
+      const { object, id } = c.req.valid('param');
+      return c.json(await updateRecord(writeContext(c), object, id, c.req.valid('json')), 200);
+    },
+  )
+  .openapi(
+    createRoute({ method: 'delete', path: '/records/{object}/{id}', tags: ['records'], middleware: requireAuth, request: { params: RecordParam }, responses: { 200: json(OkSchema), ...errorResponses } }),
+    async (c) => {
+      const { object, id } = c.req.valid('param');
+      await deleteRecord(writeContext(c), object, id);
+      return c.json({ ok: true as const }, 200);
+    },
+  );

@@ -1,0 +1,211 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { AppError, invalid, type FieldError } from '../errors';
+import type { Principal } from '../auth/principal';
+import type { Channel, EventBus, RecordChanged } from '../events';
+import { findObject } from './registry';
+import { findRecord, ident, scopeCondition, type RecordDto } from './query';
+import { runSql } from '../../db/sql';
+import type { FieldDef, ObjectDef } from './types';
+import { validateInput } from './validate';
+import { writeOperationLog } from '../logs/service';
+
+/** Who writes and through which door; every record write needs one. */
+export type WriteContext = {
+  em: EntityManager;
+  principal: Principal | null;
+  bus: EventBus;
+  channel: Channel;
+};
+
+export function requireObject(name: string): ObjectDef {
+  const def = findObject(name);
+  if (!def) throw new AppError('not_found', `Unknown object "${name}"`);
+  return def;
+}
+
+const fieldByName = (def: ObjectDef, name: string) => def.fields.find((f) => f.name === name)!;
+
+/** Postgres constraint violations become field errors instead of 500s. */
+function translateDbError(def: ObjectDef, err: unknown): never {
+  const e = err as { code?: string; constraint?: string; detail?: string };
+  if (e.code === '23505') {
+    const field = def.fields.find((f) => e.constraint === `${def.table}_${f.column}_unique`);
+    throw invalid([{ field: field?.name ?? 'id', code: 'not_unique' }]);
+  }
+  if (e.code === '23503') {
+    // On delete: something still points at this record. On write: a reference vanished meanwhile.
+    const field = def.fields.find((f) => e.constraint === `${def.table}_${f.column}_foreign`);
+    if (field) throw invalid([{ field: field.name, code: 'invalid_reference' }]);
+    throw new AppError('conflict', 'The record is still referenced by other records.', { fields: [{ field: 'id', code: 'in_use' }] });
+  }
+  throw err;
+}
+
+/** Checks relation targets exist, unique fields are free and tree parents make no cycle. */
+async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<string, unknown>, id: string): Promise<void> {
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const field = fieldByName(def, name);
+    if (value === null || value === undefined) continue;
+    if (field.type === 'relation') {
+      const target = findObject(field.relation!)!;
+      const [hit] = await runSql(em, { text: `select 1 from ${ident(target.table)} where id = ?`, bindings: [value] });
+      if (!hit) errors.push({ field: name, code: 'invalid_reference' });
+      else if (def.tree?.parentField === name && (await wouldCycle(em, def, id, value as string))) errors.push({ field: name, code: 'cycle' });
+    }
+    if (field.unique) {
+      const [hit] = await runSql(em, { text: `select 1 from ${ident(def.table)} where ${ident(field.column)} = ? and id <> ?`, bindings: [value, id] });
+      if (hit) errors.push({ field: name, code: 'not_unique' });
+    }
+  }
+  if (errors.length) throw invalid(errors);
+}
+
+/** True when `parentId` is the record itself or one of its descendants. */
+async function wouldCycle(em: EntityManager, def: ObjectDef, id: string, parentId: string): Promise<boolean> {
+  if (parentId === id) return true;
+  const parentCol = ident(fieldByName(def, def.tree!.parentField).column);
+  const [hit] = await runSql(em, {
+    text: `with recursive sub(id) as (select id from ${ident(def.table)} where ${parentCol} = ? union select x.id from ${ident(def.table)} x join sub on x.${parentCol} = sub.id) select 1 from sub where id = ?`,
+    bindings: [id, parentId],
+  });
+  return Boolean(hit);
+}
+
+/** Next code from the object's counter, skipping codes someone typed by hand. */
+async function nextCode(em: EntityManager, def: ObjectDef): Promise<string> {
+  const { prefix, digits } = def.autoCode!;
+  for (;;) {
+    const [{ value }] = await runSql<{ value: number }>(em, {
+      text: `insert into record_counter (object, value) values (?, 1) on conflict (object) do update set value = record_counter.value + 1 returning value`,
+      bindings: [def.name],
+    });
+    const code = `${prefix}${String(value).padStart(digits, '0')}`;
+    const [taken] = await runSql(em, { text: `select 1 from ${ident(def.table)} where code = ?`, bindings: [code] });
+    if (!taken) return code;
+  }
+}
+
+/** The record must stay inside what the user may create or edit (department / own levels). */
+async function checkWriteScope(em: EntityManager, def: ObjectDef, principal: Principal | null, action: 'create' | 'edit', id: string): Promise<void> {
+  if (!principal) return;
+  const scope = await scopeCondition(def, principal, principal.permissions[def.name][action]);
+  const [hit] = await runSql(em, { text: `select 1 from ${ident(def.table)} t where t.id = ? and ${scope!.text}`, bindings: [id, ...scope!.bindings] });
+  if (!hit) {
+    const scopeFields = def.fields.filter((f) => [def.scope.department, def.scope.owner].includes(f.column)).map((f) => f.name);
+    throw invalid((scopeFields.length ? scopeFields : ['id']).map((field) => ({ field, code: 'out_of_scope' as const })));
+  }
+}
+
+function toColumns(def: ObjectDef, values: Record<string, unknown>): [FieldDef, unknown][] {
+  return Object.entries(values).map(([name, value]) => [fieldByName(def, name), value]);
+}
+
+function emitAfterCommit(ctx: WriteContext, event: Omit<RecordChanged, 'userId' | 'channel' | 'at'>) {
+  ctx.bus.emit('record.changed', { ...event, userId: ctx.principal?.userId ?? null, channel: ctx.channel, at: new Date().toISOString() });
+}
+
+/** Creates a record: validate → permission → integrity → insert → operation log → event. */
+export async function createRecord(ctx: WriteContext, object: string, input: unknown): Promise<RecordDto> {
+  const def = requireObject(object);
+  const grant = ctx.principal?.permissions[def.name];
+  if (grant && grant.create === 'none') throw new AppError('forbidden');
+  const values = validateInput(def, input, 'create', grant?.deny.edit ?? []);
+  const id = randomUUID();
+  const record = await ctx.em.transactional(async (em) => {
+    if (def.autoCode && !values.code) values.code = await nextCode(em, def);
+    await checkIntegrity(em, def, values, id);
+    const cols = toColumns(def, values);
+    const now = new Date();
+    try {
+      await runSql(em, {
+        text: `insert into ${ident(def.table)} (id, created_at, updated_at, created_by${cols.map(([f]) => `, ${ident(f.column)}`).join('')}) values (?, ?, ?, ?${cols.map(() => ', ?').join('')})`,
+        bindings: [id, now, now, ctx.principal?.userId ?? null, ...cols.map(([, v]) => v)],
+      });
+    } catch (err) {
+      translateDbError(def, err);
+    }
+    await checkWriteScope(em, def, ctx.principal, 'create', id);
+    const changes = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { old: null, new: v }]));
+    await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'create', changes, channel: ctx.channel });
+    return (await findRecord(em, def, null, id))!;
+  });
+  emitAfterCommit(ctx, { object: def.name, id, action: 'create', fields: Object.keys(values) });
+  return filterReadable(ctx, def, record);
+}
+
+/** Updates the given fields of a record; unchanged values write nothing and log nothing. */
+export async function updateRecord(ctx: WriteContext, object: string, id: string, input: unknown): Promise<RecordDto> {
+  const def = requireObject(object);
+  const grant = ctx.principal?.permissions[def.name];
+  const values = validateInput(def, input, 'update', grant?.deny.edit ?? []);
+  let changed: string[] = [];
+  const record = await ctx.em.transactional(async (em) => {
+    const current = await findRecord(em, def, ctx.principal, id);
+    if (!current) throw new AppError('not_found');
+    if (grant) {
+      const editable = await findRecord(em, def, ctx.principal, id, grant.edit);
+      if (!editable) throw new AppError('forbidden');
+    }
+    // Lock the row so two concurrent edits serialise and the history stays exact.
+    const [before] = await runSql<Record<string, unknown>>(em, { text: `select * from ${ident(def.table)} where id = ? for update`, bindings: [id] });
+    const old = (await findRecord(em, def, null, id))!;
+    const diff = Object.fromEntries(Object.entries(values).filter(([k, v]) => !sameValue(old[k], v)));
+    changed = Object.keys(diff);
+    if (!before || changed.length === 0) return old;
+    await checkIntegrity(em, def, diff, id);
+    const cols = toColumns(def, diff);
+    try {
+      await runSql(em, {
+        text: `update ${ident(def.table)} set updated_at = ?${cols.map(([f]) => `, ${ident(f.column)} = ?`).join('')} where id = ?`,
+        bindings: [new Date(), ...cols.map(([, v]) => v), id],
+      });
+    } catch (err) {
+      translateDbError(def, err);
+    }
+    await checkWriteScope(em, def, ctx.principal, 'edit', id);
+    const changes = Object.fromEntries(changed.map((k) => [k, { old: old[k] ?? null, new: diff[k] }]));
+    await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'update', changes, channel: ctx.channel });
+    return (await findRecord(em, def, null, id))!;
+  });
+  if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
+  return filterReadable(ctx, def, record);
+}
+
+/** Deletes a record the user may delete; records still referenced answer 409. */
+export async function deleteRecord(ctx: WriteContext, object: string, id: string): Promise<void> {
+  const def = requireObject(object);
+  const grant = ctx.principal?.permissions[def.name];
+  await ctx.em.transactional(async (em) => {
+    const current = await findRecord(em, def, ctx.principal, id);
+    if (!current) throw new AppError('not_found');
+    if (grant && !(await findRecord(em, def, ctx.principal, id, grant.delete))) throw new AppError('forbidden');
+    const old = (await findRecord(em, def, null, id))!;
+    try {
+      await runSql(em, { text: `delete from ${ident(def.table)} where id = ?`, bindings: [id] });
+    } catch (err) {
+      translateDbError(def, err);
+    }
+    const changes = Object.fromEntries(def.fields.map((f) => [f.name, { old: old[f.name] ?? null, new: null }]));
+    await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'delete', changes, channel: ctx.channel });
+  });
+  emitAfterCommit(ctx, { object: def.name, id, action: 'delete', fields: def.fields.map((f) => f.name) });
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a == null || b == null) return a == null && b == null;
+  return String(a) === String(b);
+}
+
+function filterReadable(ctx: WriteContext, def: ObjectDef, record: RecordDto): RecordDto {
+  const denied = ctx.principal?.permissions[def.name].deny.read ?? [];
+  if (!denied.length) return record;
+  const copy: RecordDto = { ...record, _labels: { ...record._labels } };
+  for (const f of denied) {
+    delete copy[f];
+    delete copy._labels[f];
+  }
+  return copy;
+}

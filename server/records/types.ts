@@ -1,0 +1,70 @@
+export type LocaleCode = 'en' | 'zh-CN';
+export type Label = Record<LocaleCode, string>;
+
+export type FieldType =
+  | 'text'
+  | 'longText'
+  | 'number'
+  | 'money'
+  | 'date'
+  | 'dateTime'
+  | 'boolean'
+  | 'select'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'relation';
+
+export type FieldOption = { value: string; label: Label };
+
+export type FieldDef = {
+  /** API name (camelCase). */
+  name: string;
+  /** SQL column in the object's table. */
+  column: string;
+  type: FieldType;
+  label: Label;
+  required?: boolean;
+  maxLength?: number;
+  options?: FieldOption[];
+  /** Target object of a relation field. */
+  relation?: string;
+  /** Set by the system only (id, timestamps, auto codes once set). */
+  readOnly?: boolean;
+  unique?: boolean;
+  /** Included in the quick search `q`. */
+  searchable?: boolean;
+  /** Value written when a create leaves the field out. */
+  defaultValue?: unknown;
+};
+
+/** How a record relates to a user for department/own permission levels. */
+export type ScopeDef = {
+  /** Column holding the record's department; `id` when the record is itself a department. */
+  department?: string;
+  /** Column holding the owning employee; `id` when the record is itself an employee. */
+  owner?: string;
+};
+
+export type ObjectDef = {
+  name: string;
+  table: string;
+  label: Label;
+  pluralLabel: Label;
+  titleField: string;
+  fields: FieldDef[];
+  listColumns: string[];
+  defaultSort: string;
+  /** A tree object: the relation field pointing at the parent record. */
+  tree?: { parentField: string };
+  scope: ScopeDef;
+  /** Codes are generated as prefix + zero-padded counter when a create leaves `code` empty. */
+  autoCode?: { prefix: string; digits: number };
+};
+
+/** System columns every record table has. */
+export const systemFields: FieldDef[] = [
+  { name: 'id', column: 'id', type: 'text', label: { en: 'ID', 'zh-CN': 'ID' }, readOnly: true },
+  { name: 'createdAt', column: 'created_at', type: 'dateTime', label: { en: 'Created', 'zh-CN': '创建时间' }, readOnly: true },
+  { name: 'updatedAt', column: 'updated_at', type: 'dateTime', label: { en: 'Updated', 'zh-CN': '更新时间' }, readOnly: true },
+];

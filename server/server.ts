@@ -1,0 +1,71 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createRequire } from 'node:module';
+import { initORM, migrate } from '../db/orm';
+import type { Env } from './env';
+import type { Services } from './context';
+import { EventBus } from './events';
+import { createApp } from './app';
+import { registerBuiltInObjects } from './objects';
+import { checkObjectsAgainstEntities } from './records/registry';
+import { bootstrap } from './bootstrap';
+
+const version: string = createRequire(import.meta.url)('../package.json').version;
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  services: Services;
+  http: ServerType;
+  close(): Promise<void>;
+};
+
+export function createLogger(env: Pick<Env, 'LOG_LEVEL'>) {
+  const pretty = process.stdout.isTTY && env.LOG_LEVEL !== 'silent';
+  return pino({ level: env.LOG_LEVEL, ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss' } } } : {}) });
+}
+
+/** Opens the database, migrates, bootstraps and prepares the services (no listening yet). */
+export async function prepareServices(env: Env, log = createLogger(env)): Promise<Services> {
+  const db = await initORM({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    registerBuiltInObjects();
+    checkObjectsAgainstEntities(db.orm);
+    await bootstrap(db.orm.em.fork(), log, env.ADMIN_PASSWORD);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return { env, db, log, bus: new EventBus(), version, redis: Boolean(env.REDIS_URL) };
+}
+
+/** Starts the HTTP server; `close()` stops accepting, lets requests finish, then closes the database. */
+export async function startServer(env: Env, log = createLogger(env)): Promise<RunningServer> {
+  const services = await prepareServices(env, log);
+  const app = createApp(services);
+  const http = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+  });
+  const port = (http.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`,
+    port,
+    services,
+    http,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          // Keep-alive sockets with no request in flight would hold close() open.
+          (http as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        });
+        await services.db.close();
+      })();
+      return closing;
+    },
+  };
+}
