@@ -1,9 +1,10 @@
-// Database commands: `migrate`, `create` (new migration from entity changes), `seed [--demo]`.
+// Database commands: `migrate`, `create [name]` (a new migration from entity changes), `seed [--demo]`.
+import pino from 'pino';
 import { loadEnv } from '../server/env';
+import { prepareServices } from '../server/server';
 import { initORM, migrate } from './orm';
 
 const [command, ...args] = process.argv.slice(2);
-const env = loadEnv();
 
 async function main() {
   if (command === 'create') {
@@ -15,24 +16,21 @@ async function main() {
     await db.close();
     return;
   }
-  const db = await initORM({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  if (command !== 'migrate' && command !== 'seed') throw new Error(`Unknown command "${command}". Use migrate, create or seed [--demo].`);
+  const env = loadEnv();
+  // Opening the services applies migrations and the base seed (built-in groups, admin).
+  const services = await prepareServices(env, pino({ level: 'info' }));
   try {
-    const applied = await migrate(db);
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
     if (command === 'seed') {
       const { seed } = await import('./seed');
-      const summary = await seed(db.orm.em.fork(), { demo: args.includes('--demo'), adminPassword: env.ADMIN_PASSWORD });
-      console.log(summary);
-    } else if (command !== 'migrate') {
-      console.error(`Unknown command "${command}". Use migrate, create or seed [--demo].`);
-      process.exitCode = 1;
-    }
+      console.log(await seed(services, { demo: args.includes('--demo') }));
+    } else console.log('Database is up to date.');
   } finally {
-    await db.close();
+    await services.db.close();
   }
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
