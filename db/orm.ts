@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import pg from 'pg';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
@@ -69,8 +70,21 @@ export async function initORM(options: DatabaseOptions): Promise<Database> {
   };
 }
 
-/** Applies pending migrations; returns the names applied. */
-export async function migrate(db: Database): Promise<string[]> {
-  const applied = await db.orm.getMigrator().up();
-  return applied.map((m) => m.name);
+const MIGRATION_LOCK = 7_346_101;
+
+/**
+ * Applies pending migrations; returns the names applied. On a PostgreSQL server several nodes
+ * may start at once, so the run holds an advisory lock on a connection of its own.
+ */
+export async function migrate(db: Database, url?: string): Promise<string[]> {
+  if (db.kind === 'pglite' || !url) return (await db.orm.getMigrator().up()).map((m) => m.name);
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return (await db.orm.getMigrator().up()).map((m) => m.name);
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.end();
+  }
 }

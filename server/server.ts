@@ -30,7 +30,7 @@ export function createLogger(env: Pick<Env, 'LOG_LEVEL'>) {
 export async function prepareServices(env: Env, log = createLogger(env)): Promise<Services> {
   const db = await initORM({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, env.DATABASE_URL);
     if (applied.length) log.info({ applied }, 'migrations applied');
     registerBuiltInObjects();
     checkObjectsAgainstEntities(db.orm);
