@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
@@ -43,6 +44,28 @@ const common = {
   forceUtcTimezone: true,
 } satisfies Partial<Options>;
 
+/**
+ * Creates the embedded cluster in a scratch folder and renames it into place only once it is
+ * complete: a start killed during initdb must not leave a half-made data folder behind.
+ */
+async function ensurePgliteCluster(dataDir: string): Promise<void> {
+  const dir = path.resolve(dataDir);
+  const parent = path.dirname(dir);
+  fs.mkdirSync(parent, { recursive: true });
+  for (const leftover of fs.readdirSync(parent)) {
+    if (leftover.startsWith(`${path.basename(dir)}.init-`)) fs.rmSync(path.join(parent, leftover), { recursive: true, force: true });
+  }
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return;
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
+    throw new Error(`DATA_DIR ${dir} is not empty and holds no database; point DATA_DIR at an empty or new folder.`);
+  }
+  const scratch = `${dir}.init-${process.pid}`;
+  const db = await PGlite.create({ dataDir: scratch, extensions: { pg_trgm } });
+  await db.close();
+  if (fs.existsSync(dir)) fs.rmdirSync(dir);
+  fs.renameSync(scratch, dir);
+}
+
 /** Opens the database (PGlite or PostgreSQL) and returns the ORM; callers run migrations. */
 export async function initORM(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
@@ -50,8 +73,9 @@ export async function initORM(options: DatabaseOptions): Promise<Database> {
     return { orm, kind: 'postgres', close: () => orm.close(true) };
   }
   const dataDir = options.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dataDir.startsWith('memory://') ? undefined : dataDir, extensions: { pg_trgm } });
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await ensurePgliteCluster(dataDir);
+  const pglite = await PGlite.create({ dataDir: inMemory ? undefined : dataDir, extensions: { pg_trgm } });
   const orm = await MikroORM.init({
     ...common,
     driver: PGliteDriver,
