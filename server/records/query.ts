@@ -10,7 +10,7 @@ import { runSql, type Sql } from '../../db/sql';
 
 
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const col = (field: FieldDef) => `t.${ident(field.column)}`;
+export const col = (field: FieldDef) => `t.${ident(field.column)}`;
 
 export type FilterNode =
   | { and: FilterNode[] }
@@ -152,7 +152,7 @@ export function presentRow(def: ObjectDef, row: Record<string, unknown>): Record
   return { ...out, _labels: labels } as RecordDto;
 }
 
-export type ListParams = { filter?: FilterNode; sort?: string; limit: number; offset: number; q?: string };
+export type ListParams = ReadParams & { sort?: string; limit: number; offset: number };
 
 function orderSql(def: ObjectDef, sort: string | undefined, readDenied: string[]): string {
   const parts: string[] = [];
@@ -167,8 +167,13 @@ function orderSql(def: ObjectDef, sort: string | undefined, readDenied: string[]
   return parts.join(', ');
 }
 
-/** One page of records the principal may read, with the total count. */
-export async function listRecords(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams) {
+export type ReadParams = { filter?: FilterNode; q?: string };
+
+/**
+ * The WHERE of every read that spans many records (list, count, groups, export): the rows the
+ * principal may read, narrowed by the filter tree and the quick search.
+ */
+export async function readableWhere(def: ObjectDef, principal: Principal | null, params: ReadParams): Promise<Sql> {
   const grant = principal?.permissions[def.name];
   const readDenied = grant?.deny.read ?? [];
   const scope = await scopeCondition(def, principal, grant?.read ?? 'all');
@@ -180,17 +185,22 @@ export async function listRecords(em: EntityManager, def: ObjectDef, principal: 
     const pattern = `%${escapeLike(params.q.trim())}%`;
     where.push({ text: `(${searchable.map((f) => `${col(f)} ilike ?`).join(' or ') || 'false'})`, bindings: searchable.map(() => pattern) });
   }
-  const whereText = where.map((w) => w.text).join(' and ');
-  const bindings = where.flatMap((w) => w.bindings);
+  return { text: where.map((w) => w.text).join(' and '), bindings: where.flatMap((w) => w.bindings) };
+}
+
+/** One page of records the principal may read, with the total count. */
+export async function listRecords(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams) {
+  const readDenied = principal?.permissions[def.name].deny.read ?? [];
+  const where = await readableWhere(def, principal, params);
   const { columns, joins } = selectSql(def, readDenied);
   const order = orderSql(def, params.sort, readDenied);
   const rows = await runSql<Record<string, unknown>>(em, {
-    text: `select ${columns} from ${ident(def.table)} t ${joins} where ${whereText} order by ${order} limit ? offset ?`,
-    bindings: [...bindings, params.limit, params.offset],
+    text: `select ${columns} from ${ident(def.table)} t ${joins} where ${where.text} order by ${order} limit ? offset ?`,
+    bindings: [...where.bindings, params.limit, params.offset],
   });
   const [{ total }] = await runSql<{ total: string | number }>(em, {
-    text: `select count(*) as total from ${ident(def.table)} t where ${whereText}`,
-    bindings,
+    text: `select count(*) as total from ${ident(def.table)} t where ${where.text}`,
+    bindings: where.bindings,
   });
   return { items: rows.map((r) => presentRow(def, r)), total: Number(total) };
 }

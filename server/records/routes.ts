@@ -6,6 +6,7 @@ import { principalOf, requireAuth } from '../middleware/session';
 import { filterSchema, findRecord, listRecords, type FilterNode } from './query';
 import { createRecord, deleteRecord, requireObject, updateRecord, type WriteContext } from './service';
 import { fieldErrorsFromZod } from '../validation';
+import { groupRecords } from './groups';
 
 const RecordSchema = z.record(z.string(), z.unknown()).openapi('Record');
 const ObjectParam = z.object({ object: z.string().openapi({ param: { name: 'object', in: 'path' } }) });
@@ -16,6 +17,24 @@ const ListQuery = z.object({
   q: z.string().max(200).optional(),
   ...Paging,
 });
+const GroupQuery = z.object({
+  by: z.string().max(300).openapi({ description: 'Comma-separated fields, outermost first', example: 'departmentId,gender' }),
+  measures: z.string().max(500).optional().openapi({ description: 'count, sum:field, avg:field, min:field, max:field', example: 'count' }),
+  filter: ListQuery.shape.filter,
+  q: ListQuery.shape.q,
+});
+const GroupNodeSchema: z.ZodType<unknown> = z.lazy(() =>
+  z.object({
+    value: z.unknown(),
+    label: z.string().nullable().optional(),
+    count: z.number(),
+    measures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+    groups: z.array(GroupNodeSchema).optional(),
+  }),
+);
+const GroupResultSchema = z
+  .object({ groups: z.array(GroupNodeSchema), totals: z.object({ count: z.number(), measures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])) }) })
+  .openapi('GroupResult');
 const body = { body: { content: { 'application/json': { schema: RecordSchema } }, required: true } };
 
 function parseFilter(raw: string | undefined): FilterNode | undefined {
@@ -46,6 +65,22 @@ export const recordRoutes = router()
       const q = c.req.valid('query');
       const result = await listRecords(c.var.em, def, principalOf(c), { filter: parseFilter(q.filter), sort: q.sort, q: q.q, limit: q.limit, offset: q.offset });
       return c.json(result, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/records/{object}/groups',
+      tags: ['records'],
+      middleware: requireAuth,
+      request: { params: ObjectParam, query: GroupQuery },
+      responses: { 200: json(GroupResultSchema), ...errorResponses },
+    }),
+    async (c) => {
+      const def = requireObject(c.req.valid('param').object);
+      const q = c.req.valid('query');
+      const split = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+      return c.json(await groupRecords(c.var.em, def, principalOf(c), split(q.by), split(q.measures), { filter: parseFilter(q.filter), q: q.q }), 200);
     },
   )
   .openapi(

@@ -1,0 +1,112 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../auth/principal';
+import { invalid } from '../errors';
+import { runSql } from '../../db/sql';
+import { col, ident, readableWhere, type ReadParams } from './query';
+import { fieldOf, findObject } from './registry';
+import type { FieldDef, ObjectDef } from './types';
+
+export type GroupNode = {
+  value: unknown;
+  label?: string | null;
+  count: number;
+  measures: Record<string, number | string | null>;
+  groups?: GroupNode[];
+};
+
+export type GroupResult = { groups: GroupNode[]; totals: { count: number; measures: Record<string, number | string | null> } };
+
+const MAX_LEVELS = 4;
+const aggregates = ['sum', 'avg', 'min', 'max'] as const;
+
+type Measure = { key: string; sql: string; money: boolean };
+
+function parseMeasures(def: ObjectDef, raw: string[], readDenied: string[]): Measure[] {
+  return raw.map((key) => {
+    if (key === 'count') return { key, sql: 'count(*)', money: false };
+    const [fn, name] = key.split(':');
+    const field = name ? fieldOf(def, name) : undefined;
+    if (!aggregates.includes(fn as (typeof aggregates)[number]) || !field || readDenied.includes(field.name) || !['number', 'money'].includes(field.type)) {
+      throw invalid([{ field: 'measures', code: 'invalid_option', params: { value: key } }]);
+    }
+    // Money stays exact: numeric in, string out.
+    return { key, sql: `${fn}(${col(field)})`, money: field.type === 'money' };
+  });
+}
+
+function groupFields(def: ObjectDef, by: string[], readDenied: string[]): FieldDef[] {
+  if (by.length === 0 || by.length > MAX_LEVELS) throw invalid([{ field: 'by', code: 'invalid_option', params: { max: MAX_LEVELS } }]);
+  return by.map((name) => {
+    const field = fieldOf(def, name);
+    if (!field || readDenied.includes(field.name) || field.type === 'longText' || field.name === 'id') {
+      throw invalid([{ field: 'by', code: 'unknown_field', params: { value: name } }]);
+    }
+    return field;
+  });
+}
+
+const measureValue = (m: Measure, v: unknown) => (v === null || v === undefined ? null : m.money ? String(v) : Number(v));
+
+/**
+ * Nested groups with count and sum/avg/min/max per group and a grand total, in one query
+ * (GROUPING SETS), over exactly the rows the principal may read.
+ */
+export async function groupRecords(em: EntityManager, def: ObjectDef, principal: Principal | null, by: string[], measureKeys: string[], params: ReadParams): Promise<GroupResult> {
+  const readDenied = principal?.permissions[def.name].deny.read ?? [];
+  const fields = groupFields(def, by, readDenied);
+  const measures = parseMeasures(def, measureKeys.includes('count') ? measureKeys : ['count', ...measureKeys], readDenied);
+  const where = await readableWhere(def, principal, params);
+  // Per level: the key expression, plus the related record's title for relations.
+  const levelKeys: string[][] = [];
+  const joins: string[] = [];
+  const selects: string[] = [];
+  fields.forEach((field, i) => {
+    const key = field.type === 'date' ? `${col(field)}::text` : col(field);
+    levelKeys.push([key]);
+    selects.push(`${key} as ${ident(`g${i}`)}`, `grouping(${key}) as ${ident(`x${i}`)}`);
+    if (field.type === 'relation') {
+      const target = findObject(field.relation!)!;
+      const alias = ident(`gj${i}`);
+      joins.push(`left join ${ident(target.table)} ${alias} on ${alias}.id = ${col(field)}`);
+      const label = `${alias}.${ident(fieldOf(target, target.titleField)!.column)}`;
+      levelKeys[i].push(label);
+      selects.push(`${label} as ${ident(`l${i}`)}`);
+    }
+  });
+  // One grouping set per level — (k0), (k0, k1), … — and () for the grand total.
+  const sets = [...fields.map((_, level) => `(${levelKeys.slice(0, level + 1).flat().join(', ')})`), '()'];
+  // A level's subtotal row comes before the rows nested in it.
+  const order = fields.map((f, i) => `${ident(`x${i}`)} desc, ${ident(f.type === 'relation' ? `l${i}` : `g${i}`)} asc nulls last`).join(', ');
+  const rows = await runSql<Record<string, unknown>>(em, {
+    text: `select ${[...selects, ...measures.map((m, i) => `${m.sql} as ${ident(`m${i}`)}`)].join(', ')}
+           from ${ident(def.table)} t ${joins.join(' ')}
+           where ${where.text}
+           group by grouping sets (${sets.join(', ')})
+           order by ${order}`,
+    bindings: where.bindings,
+  });
+  const toMeasures = (row: Record<string, unknown>) => Object.fromEntries(measures.map((m, i) => [m.key, measureValue(m, row[`m${i}`])]));
+  const result: GroupResult = { groups: [], totals: { count: 0, measures: {} } };
+  // grouping(k) is 1 where the key is rolled up: a row's level is its last kept key.
+  const levelOf = (row: Record<string, unknown>) => fields.reduce((level, _, i) => (Number(row[`x${i}`]) === 0 ? i : level), -1);
+  const path: GroupNode[] = [];
+  for (const row of rows) {
+    const level = levelOf(row);
+    const ms = toMeasures(row);
+    if (level === -1) {
+      result.totals = { count: Number(ms.count), measures: ms };
+      continue;
+    }
+    const node: GroupNode = {
+      value: row[`g${level}`] ?? null,
+      ...(fields[level].type === 'relation' ? { label: (row[`l${level}`] as string | null) ?? null } : {}),
+      count: Number(ms.count),
+      measures: ms,
+      ...(level < fields.length - 1 ? { groups: [] } : {}),
+    };
+    if (level === 0) result.groups.push(node);
+    else path[level - 1]?.groups?.push(node);
+    path[level] = node;
+  }
+  return result;
+}
