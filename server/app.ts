@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -22,14 +22,14 @@ import { CLIENT_DIST } from './client-build';
 
 export const MAX_JSON_BODY = 1024 * 1024;
 
-const healthRoute = {
-  method: 'get' as const,
+const healthRoute = createRoute({
+  method: 'get',
   path: '/health',
   tags: ['system'],
   responses: {
     200: json(z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']), redis: z.boolean(), version: z.string() })),
   },
-};
+});
 
 /** The JSON API: routes are chained so their types reach the client through `hc<AppType>`. */
 function buildApi() {

@@ -173,12 +173,18 @@ export type ReadParams = { filter?: FilterNode; q?: string };
  * The WHERE of every read that spans many records (list, count, groups, export): the rows the
  * principal may read, narrowed by the filter tree and the quick search.
  */
-export async function readableWhere(def: ObjectDef, principal: Principal | null, params: ReadParams): Promise<Sql> {
+export async function readableWhere(def: ObjectDef, principal: Principal | null, params: ReadParams, action: 'read' | 'export' = 'read'): Promise<Sql> {
   const grant = principal?.permissions[def.name];
   const readDenied = grant?.deny.read ?? [];
   const scope = await scopeCondition(def, principal, grant?.read ?? 'all');
   if (!scope) throw new AppError('forbidden');
   const where: Sql[] = [scope];
+  // Exporting needs both rights: the rows must be readable and exportable.
+  if (action === 'export') {
+    const exportScope = await scopeCondition(def, principal, grant?.export ?? 'all');
+    if (!exportScope) throw new AppError('forbidden');
+    where.push(exportScope);
+  }
   if (params.filter) where.push(compileFilter(def, params.filter, readDenied));
   if (params.q?.trim()) {
     const searchable = def.fields.filter((f) => f.searchable && !readDenied.includes(f.name));
@@ -188,21 +194,27 @@ export async function readableWhere(def: ObjectDef, principal: Principal | null,
   return { text: where.map((w) => w.text).join(' and '), bindings: where.flatMap((w) => w.bindings) };
 }
 
-/** One page of records the principal may read, with the total count. */
-export async function listRecords(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams) {
+/** One page of records the principal may read (or export), without counting. */
+export async function fetchPage(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams, action: 'read' | 'export' = 'read'): Promise<{ items: RecordDto[]; where: Sql }> {
   const readDenied = principal?.permissions[def.name].deny.read ?? [];
-  const where = await readableWhere(def, principal, params);
+  const where = await readableWhere(def, principal, params, action);
   const { columns, joins } = selectSql(def, readDenied);
   const order = orderSql(def, params.sort, readDenied);
   const rows = await runSql<Record<string, unknown>>(em, {
     text: `select ${columns} from ${ident(def.table)} t ${joins} where ${where.text} order by ${order} limit ? offset ?`,
     bindings: [...where.bindings, params.limit, params.offset],
   });
+  return { items: rows.map((r) => presentRow(def, r)), where };
+}
+
+/** One page of records the principal may read, with the total count. */
+export async function listRecords(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams) {
+  const { items, where } = await fetchPage(em, def, principal, params);
   const [{ total }] = await runSql<{ total: string | number }>(em, {
     text: `select count(*) as total from ${ident(def.table)} t where ${where.text}`,
     bindings: where.bindings,
   });
-  return { items: rows.map((r) => presentRow(def, r)), total: Number(total) };
+  return { items, total: Number(total) };
 }
 
 /** One record if it exists and the principal may read it; otherwise null (callers answer 404). */

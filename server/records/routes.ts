@@ -7,6 +7,7 @@ import { filterSchema, findRecord, listRecords, type FilterNode } from './query'
 import { createRecord, deleteRecord, requireObject, updateRecord, type WriteContext } from './service';
 import { fieldErrorsFromZod } from '../validation';
 import { groupRecords } from './groups';
+import { exportRecords } from './export';
 
 const RecordSchema = z.record(z.string(), z.unknown()).openapi('Record');
 const ObjectParam = z.object({ object: z.string().openapi({ param: { name: 'object', in: 'path' } }) });
@@ -16,6 +17,14 @@ const ListQuery = z.object({
   sort: z.string().max(500).optional().openapi({ description: 'Comma-separated fields, - for descending' }),
   q: z.string().max(200).optional(),
   ...Paging,
+});
+const ExportQuery = z.object({
+  format: z.enum(['xlsx', 'csv']).default('xlsx'),
+  columns: z.string().max(2000).optional().openapi({ description: 'Comma-separated fields; the list columns when absent' }),
+  sort: ListQuery.shape.sort,
+  filter: ListQuery.shape.filter,
+  q: ListQuery.shape.q,
+  locale: z.enum(['en', 'zh-CN']).optional(),
 });
 const GroupQuery = z.object({
   by: z.string().max(300).openapi({ description: 'Comma-separated fields, outermost first', example: 'departmentId,gender' }),
@@ -81,6 +90,44 @@ export const recordRoutes = router()
       const q = c.req.valid('query');
       const split = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
       return c.json(await groupRecords(c.var.em, def, principalOf(c), split(q.by), split(q.measures), { filter: parseFilter(q.filter), q: q.q }), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/records/{object}/export',
+      tags: ['records'],
+      middleware: requireAuth,
+      request: { params: ObjectParam, query: ExportQuery },
+      responses: {
+        200: {
+          description: 'The list as a spreadsheet (streamed)',
+          content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) }, 'text/csv': { schema: z.string() } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const def = requireObject(c.req.valid('param').object);
+      const q = c.req.valid('query');
+      const principal = principalOf(c);
+      const locale = q.locale ?? (principal.locale === 'en' ? 'en' : principal.locale === 'zh-CN' ? 'zh-CN' : 'en');
+      const stream = exportRecords(c.var.em, def, principal, {
+        filter: parseFilter(q.filter),
+        q: q.q,
+        sort: q.sort,
+        columns: q.columns?.split(',').map((s) => s.trim()).filter(Boolean),
+        format: q.format,
+        locale,
+      });
+      const stamp = new Date().toISOString().slice(0, 10);
+      const filename = `${def.name}-${stamp}.${q.format}`;
+      return new Response(stream, {
+        headers: {
+          'content-type': q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'content-disposition': `attachment; filename="${filename}"`,
+        },
+      }) as never;
     },
   )
   .openapi(
