@@ -1,5 +1,5 @@
-import { Route, Router, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
-import { Show, createEffect, onMount } from 'solid-js';
+import { A, Route, Router, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { Show, createEffect, onMount, type Component } from 'solid-js';
 import { onUnauthenticated } from './api/client';
 import { ConfirmHost } from './components/ConfirmDialog';
 import { Shell } from './components/Shell';
@@ -15,7 +15,7 @@ import { NotFound } from './pages/NotFound';
 import { OperationLog } from './pages/OperationLog';
 import { Organisations } from './pages/Organisations';
 import { Users } from './pages/Users';
-import { checked, clearSession, loadMe, me } from './session';
+import { can, checked, clearSession, loadMe, me } from './session';
 
 function Root(props: RouteSectionProps) {
   const navigate = useNavigate();
@@ -63,6 +63,36 @@ function ToLogin() {
   return <Splash />;
 }
 
+function NoAccess() {
+  return (
+    <div class="page">
+      <div class="panel empty-state large" role="status" data-testid="no-access">
+        <p>{t('record.noAccess')}</p>
+        <A href="/" class="btn">
+          {t('nav.home')}
+        </A>
+      </div>
+    </div>
+  );
+}
+
+/** A page for a module the user may not read shows a notice instead of a failing request. */
+function guard(object: string, Page: Component): Component {
+  return () => (
+    <Show when={can(object, 'read')} fallback={<NoAccess />}>
+      <Page />
+    </Show>
+  );
+}
+
+const OrganisationsPage = guard('organisation', Organisations);
+const DepartmentsPage = guard('department', Departments);
+const EmployeesPage = guard('employee', Employees);
+const UsersPage = guard('user', Users);
+const GroupsPage = guard('group', Groups);
+const LoginLogPage = guard('loginLog', LoginLog);
+const OperationLogPage = guard('operationLog', OperationLog);
+
 /** Layout for every signed-in route: waits for /api/me, sends strangers to /login. */
 function Protected(props: RouteSectionProps) {
   return (
@@ -80,13 +110,13 @@ export function App() {
       <Route path="/login" component={Login} />
       <Route component={Protected}>
         <Route path="/" component={Home} />
-        <Route path="/org/organisations" component={Organisations} />
-        <Route path="/org/departments" component={Departments} />
-        <Route path="/org/employees" component={Employees} />
-        <Route path="/system/users" component={Users} />
-        <Route path="/system/groups" component={Groups} />
-        <Route path="/system/login-log" component={LoginLog} />
-        <Route path="/system/operation-log" component={OperationLog} />
+        <Route path="/org/organisations" component={OrganisationsPage} />
+        <Route path="/org/departments" component={DepartmentsPage} />
+        <Route path="/org/employees" component={EmployeesPage} />
+        <Route path="/system/users" component={UsersPage} />
+        <Route path="/system/groups" component={GroupsPage} />
+        <Route path="/system/login-log" component={LoginLogPage} />
+        <Route path="/system/operation-log" component={OperationLogPage} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>

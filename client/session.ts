@@ -62,3 +62,20 @@ export function level(object: string, action: Action): Level {
 export function can(object: string, action: Action): boolean {
   return level(object, action) !== 'none';
 }
+
+/**
+ * Whether the signed-in user may edit this particular record, as far as the client can tell.
+ * 'own' on employees means the user's own card, on departments the ones they manage; the
+ * server stays the judge (department scopes are checked there and answered with 403).
+ */
+export function mayEditRecord(object: string, rec: { id: string; [k: string]: unknown } | null | undefined): boolean {
+  const l = level(object, 'edit');
+  if (l === 'none') return false;
+  if (l === 'all' || !rec) return true;
+  const myEmployee = me()?.user.employeeId ?? me()?.employee?.id ?? null;
+  if (l === 'own') {
+    if (object === 'employee') return !!myEmployee && rec.id === myEmployee;
+    if (object === 'department') return !!myEmployee && rec.managerId === myEmployee;
+  }
+  return true;
+}

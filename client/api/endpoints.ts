@@ -93,13 +93,13 @@ export const usersApi = {
       client.users.$get({ query: query({ q: p.q, sort: p.sort, limit: p.limit, offset: p.offset }) }),
     ),
   get: (id: string) => unwrap<UserDto>(client.users[':id'].$get({ param: { id } })),
-  create: (body: UserInput) => unwrap<UserDto>(client.users.$post({ json: body })),
+  create: (body: UserInput & { login: string; password: string }) => unwrap<UserDto>(client.users.$post({ json: body })),
   update: (id: string, body: UserInput) => unwrap<UserDto>(client.users[':id'].$patch({ param: { id }, json: body })),
 };
 
 export type GroupInput = {
   name?: string;
-  description?: string | null;
+  description?: string;
   permissions?: { [object: string]: GroupPermission };
   memberIds?: string[];
 };
@@ -108,7 +108,7 @@ export const groupsApi = {
   list: () => unwrap<ListResult<GroupDto>>(client.groups.$get()),
   get: (id: string) => unwrap<GroupDto>(client.groups[':id'].$get({ param: { id } })),
   catalog: () => unwrap<Catalog>(client.groups.catalog.$get()),
-  create: (body: GroupInput) => unwrap<GroupDto>(client.groups.$post({ json: body })),
+  create: (body: GroupInput & { name: string }) => unwrap<GroupDto>(client.groups.$post({ json: body })),
   update: (id: string, body: GroupInput) => unwrap<GroupDto>(client.groups[':id'].$patch({ param: { id }, json: body })),
   remove: (id: string) => unwrap<{ ok: true }>(client.groups[':id'].$delete({ param: { id } })),
 };

@@ -71,7 +71,7 @@ export function ChangePasswordDialog(props: { open: boolean; onClose: () => void
         />
         <div id={`${fid}-help`}>
           <Show when={err(name).length > 0} fallback={<Show when={hint}><div class="field-hint">{hint}</div></Show>}>
-            <div class="field-error">{err(name).map(fieldErrorText).join(' ')}</div>
+            <div class="field-error">{err(name).map((e) => fieldErrorText(e)).join(' ')}</div>
           </Show>
         </div>
       </div>

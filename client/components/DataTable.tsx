@@ -106,7 +106,7 @@ export function DataTable<T>(props: Props<T>) {
               <For each={props.rows}>
                 {(row) => (
                   <tr
-                    tabIndex={0}
+                    tabIndex={props.onOpen ? 0 : undefined}
                     data-testid="row"
                     classList={{ 'is-selected': !!props.selectedId && props.rowId?.(row) === props.selectedId, clickable: !!props.onOpen }}
                     aria-selected={props.selectedId !== undefined ? !!props.selectedId && props.rowId?.(row) === props.selectedId : undefined}
@@ -165,7 +165,7 @@ export function DataTable<T>(props: Props<T>) {
             value={String(props.limit)}
             onChange={(e) => props.onPage(0, Number(e.currentTarget.value))}
           >
-            <For each={props.pageSizes ?? [10, 25, 50, 100]}>{(n) => <option value={String(n)}>{n}</option>}</For>
+            <For each={props.pageSizes ?? [10, 25, 50, 100]}>{(n) => <option value={String(n)} selected={n === props.limit}>{n}</option>}</For>
           </select>
         </label>
         <span class="pager-info" aria-live="polite">

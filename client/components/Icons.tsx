@@ -1,8 +1,9 @@
 import type { JSX } from 'solid-js';
 
-const paths: Record<string, JSX.Element> = {
-  home: <path d="M3 9.5L10 4l7 5.5V16a1 1 0 01-1 1h-4v-5H8v5H4a1 1 0 01-1-1z" />,
-  organisation: (
+// Factories, not elements: a Solid JSX element is one DOM node and can live in one place only.
+const paths: Record<string, () => JSX.Element> = {
+  home: () => <path d="M3 9.5L10 4l7 5.5V16a1 1 0 01-1 1h-4v-5H8v5H4a1 1 0 01-1-1z" />,
+  organisation: () => (
     <>
       <rect x="7" y="2.5" width="6" height="4" rx="1" />
       <rect x="2.5" y="13" width="5" height="4" rx="1" />
@@ -10,70 +11,70 @@ const paths: Record<string, JSX.Element> = {
       <path d="M10 6.5V10M5 13v-3h10v3" />
     </>
   ),
-  department: (
+  department: () => (
     <>
       <rect x="3" y="3" width="14" height="14" rx="2" />
       <path d="M3 8h14M8 8v9" />
     </>
   ),
-  employee: (
+  employee: () => (
     <>
       <circle cx="10" cy="7" r="3.2" />
       <path d="M3.5 17c.8-3.2 3.4-5 6.5-5s5.7 1.8 6.5 5" />
     </>
   ),
-  user: (
+  user: () => (
     <>
       <circle cx="8" cy="7" r="3" />
       <path d="M2.5 17c.6-3 2.8-4.6 5.5-4.6 1.2 0 2.3.3 3.2.9M13 13.5l1.5 1.5 3-3" />
     </>
   ),
-  group: (
+  group: () => (
     <>
       <path d="M10 2.5l6 2.5v4.5c0 3.8-2.6 6.6-6 8-3.4-1.4-6-4.2-6-8V5z" />
       <path d="M7.5 10l2 2 3-3.5" />
     </>
   ),
-  loginLog: (
+  loginLog: () => (
     <>
       <path d="M11 3h4a2 2 0 012 2v10a2 2 0 01-2 2h-4" />
       <path d="M3 10h9M9 6.5L12.5 10 9 13.5" />
     </>
   ),
-  operationLog: (
+  operationLog: () => (
     <>
       <rect x="4" y="2.5" width="12" height="15" rx="2" />
       <path d="M7 7h6M7 10h6M7 13h4" />
     </>
   ),
-  menu: <path d="M3 5h14M3 10h14M3 15h14" />,
-  chevron: <path d="M5 8l5 5 5-5" />,
-  plus: <path d="M10 4v12M4 10h12" />,
-  search: (
+  menu: () => <path d="M3 5h14M3 10h14M3 15h14" />,
+  chevron: () => <path d="M5 8l5 5 5-5" />,
+  plus: () => <path d="M10 4v12M4 10h12" />,
+  search: () => (
     <>
       <circle cx="9" cy="9" r="5" />
       <path d="M13 13l4 4" />
     </>
   ),
-  globe: (
+  globe: () => (
     <>
       <circle cx="10" cy="10" r="7" />
       <path d="M3 10h14M10 3c2 2 3 4.5 3 7s-1 5-3 7c-2-2-3-4.5-3-7s1-5 3-7z" />
     </>
   ),
-  key: (
+  key: () => (
     <>
       <circle cx="7" cy="12" r="3.5" />
       <path d="M9.5 9.5L16 3M13.5 5.5l2 2" />
     </>
   ),
-  logout: (
+  logout: () => (
     <>
       <path d="M8 3H5a2 2 0 00-2 2v10a2 2 0 002 2h3" />
       <path d="M8 10h9M14 6.5l3.5 3.5-3.5 3.5" />
     </>
   ),
-  check: <path d="M4.5 10.5l3.5 3.5 7.5-8" />,
+  check: () => <path d="M4.5 10.5l3.5 3.5 7.5-8" />,
 };
 
 export function Icon(props: { name: keyof typeof paths | string; size?: number }) {
@@ -90,7 +91,7 @@ export function Icon(props: { name: keyof typeof paths | string; size?: number }
       stroke-linejoin="round"
       aria-hidden="true"
     >
-      {paths[props.name] ?? null}
+      {paths[props.name]?.() ?? null}
     </svg>
   );
 }

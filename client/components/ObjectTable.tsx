@@ -1,7 +1,7 @@
 import { createMemo } from 'solid-js';
 import { recordsApi } from '../api/endpoints';
 import type { FilterNode, ObjectMeta, Rec } from '../api/types';
-import { errorText, t } from '../i18n';
+import { errorText, label, t } from '../i18n';
 import { createServerList } from '../lib/list';
 import { displayValue, fieldLabel, fieldOf } from '../lib/meta';
 import { DataTable, type Column } from './DataTable';
@@ -71,7 +71,7 @@ export function ObjectTable(props: Props) {
         </div>
       </Show>
       <DataTable
-        label={props.meta.pluralLabel.en}
+        label={label(props.meta.pluralLabel, props.meta.name)}
         columns={columns()}
         rows={list.rows()}
         total={list.total()}

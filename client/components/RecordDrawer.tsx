@@ -4,7 +4,7 @@ import { recordsApi } from '../api/endpoints';
 import type { Rec } from '../api/types';
 import { errorText, formatDateTime, label, t } from '../i18n';
 import { getMeta } from '../lib/meta';
-import { can } from '../session';
+import { can, mayEditRecord } from '../session';
 import { confirmDialog } from './ConfirmDialog';
 import { Drawer } from './Modal';
 import { RecordForm } from './RecordForm';
@@ -59,7 +59,7 @@ function DrawerInner(props: Props & { recordId: string | null }) {
       : record()
         ? recordTitle(record()!, meta()?.titleField)
         : t('record.edit', { object: objectName() });
-  const mayEdit = () => (isNew() ? can(props.object, 'create') : can(props.object, 'edit'));
+  const mayEdit = () => (isNew() ? can(props.object, 'create') : mayEditRecord(props.object, record()));
 
   const save = async (values: Record<string, unknown>) => {
     setSaving(true);
@@ -124,7 +124,7 @@ function DrawerInner(props: Props & { recordId: string | null }) {
           </Show>
           <span class="spacer" />
           <button type="button" class="btn" onClick={props.onClose}>
-            {t('common.cancel')}
+            {mayEdit() ? t('common.cancel') : t('common.close')}
           </button>
           <Show when={mayEdit()}>
             <button type="submit" form={formId} class="btn btn-primary" data-testid="form-save" disabled={saving() || !ready()}>
@@ -137,6 +137,11 @@ function DrawerInner(props: Props & { recordId: string | null }) {
       <Show when={formError()}>
         <div class="form-alert" role="alert">
           {formError()}
+        </div>
+      </Show>
+      <Show when={!isNew() && record() && !mayEdit()}>
+        <div class="form-info record-note" role="note">
+          {t('record.readOnlyNote')}
         </div>
       </Show>
       <Show when={ready()} fallback={<Show when={!formError()}><div class="form-skeleton"><span class="skeleton" /><span class="skeleton" /><span class="skeleton" /></div></Show>}>

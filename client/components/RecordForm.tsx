@@ -83,7 +83,12 @@ export function RecordForm(props: Props) {
       <Show when={otherErrors().length > 0}>
         <div class="form-alert" role="alert">
           <ul>
-            <For each={otherErrors()}>{(fe) => <li>{fieldErrorText(fe)}</li>}</For>
+            <For each={otherErrors()}>
+              {(fe) => {
+                const f = props.meta.fields.find((x) => x.name === fe.field.split('.')[0]);
+                return <li>{f ? `${label(f.label, f.name)}: ${fieldErrorText(fe, label(f.label, f.name))}` : fieldErrorText(fe)}</li>;
+              }}
+            </For>
           </ul>
         </div>
       </Show>
@@ -189,7 +194,7 @@ export function RecordForm(props: Props) {
                   <Match when={f.type === 'select'}>
                     <select {...common()} class="select" value={str()} onChange={(e) => set(f.name, e.currentTarget.value || null)}>
                       <option value="">{t('common.select')}</option>
-                      <For each={f.options ?? []}>{(o) => <option value={o.value}>{label(o.label, o.value)}</option>}</For>
+                      <For each={f.options ?? []}>{(o) => <option value={o.value} selected={str() === o.value}>{label(o.label, o.value)}</option>}</For>
                     </select>
                   </Match>
                   <Match when={f.type === 'relation' && f.relation}>

@@ -88,12 +88,12 @@ export function errorText(err: unknown): string {
 }
 
 /** A field error code (required, too_long, …) as a sentence in the current language. */
-export function fieldErrorText(fe: FieldError): string {
+export function fieldErrorText(fe: FieldError, fieldLabel?: string): string {
   const params: Params = {};
   for (const [k, v] of Object.entries(fe.params ?? {})) {
     if (typeof v === 'string' || typeof v === 'number') params[k] = v;
   }
-  params.field = fe.field;
+  params.field = fieldLabel ?? fe.field;
   const key = `field.${fe.code}`;
   return hasKey(key) ? t(key, params) : t('field.other', params);
 }

@@ -1,14 +1,16 @@
-import { For, Show, createMemo, createResource, createSignal, createUniqueId } from 'solid-js';
+import { For, Show, createEffect, createMemo, createResource, createSignal, createUniqueId, on } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import { ApiError, type FieldError } from '../api/client';
 import { groupsApi, usersApi } from '../api/endpoints';
 import type { Action, GroupDto, GroupPermission, Level, UserDto } from '../api/types';
+import type { GroupInput } from '../api/endpoints';
 import { confirmDialog } from '../components/ConfirmDialog';
 import { FormField, errorsFor } from '../components/FormField';
 import { Icon } from '../components/Icons';
 import { PageHeader } from '../components/Shell';
 import { toast } from '../components/Toasts';
-import { errorText, fieldErrorText, label, t } from '../i18n';
+import { errorText, fieldErrorText, label, locale, t } from '../i18n';
+import { groupDescription, groupName } from '../lib/groups';
 import { fetchAllPages } from '../lib/list';
 import { can } from '../session';
 
@@ -26,10 +28,11 @@ function emptyDraft(): Draft {
   return { name: '', description: '', permissions: {}, memberIds: [] };
 }
 
+/** Built-in groups show (and edit) their translated defaults; an untouched translation is not sent back. */
 function toDraft(g: GroupDto): Draft {
   return {
-    name: g.name,
-    description: g.description ?? '',
+    name: groupName(g),
+    description: groupDescription(g),
     permissions: JSON.parse(JSON.stringify(g.permissions ?? {})) as Draft['permissions'],
     memberIds: [...(g.memberIds ?? [])],
   };
@@ -57,6 +60,17 @@ export function Groups() {
   const levels = () => catalog.latest?.levels ?? LEVELS;
   const actions = () => catalog.latest?.actions ?? ACTIONS;
   const mayEdit = () => (selected() === 'new' ? can('group', 'create') : can('group', 'edit'));
+  /** The server keeps the administrators' rights complete and refuses any change to them. */
+  const permLocked = () => current()?.builtin === 'administrators';
+  const mayEditPerms = () => mayEdit() && !permLocked();
+
+  // Switching the language re-renders the translated built-in name/description, unless the user is editing.
+  createEffect(
+    on(locale, () => {
+      const g = current();
+      if (g && !dirty()) setDraft(reconcile(toDraft(g)));
+    }, { defer: true }),
+  );
 
   const select = async (id: string | 'new') => {
     if (dirty()) {
@@ -70,6 +84,10 @@ export function Groups() {
     setExpanded(null);
     const g = id === 'new' ? null : groups.latest?.find((x) => x.id === id);
     setDraft(reconcile(g ? toDraft(g) : emptyDraft()));
+    // On narrow screens the editor sits below the list: bring it into view.
+    if (window.matchMedia('(max-width: 900px)').matches) {
+      queueMicrotask(() => document.getElementById(uid)?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+    }
   };
 
   const edit = (fn: (d: Draft) => void) => {
@@ -104,20 +122,26 @@ export function Groups() {
     setBusy(true);
     setErrors([]);
     setAlert(null);
-    const body = {
-      name: draft.name.trim(),
-      description: draft.description.trim() || null,
-      permissions: JSON.parse(JSON.stringify(draft.permissions)) as Draft['permissions'],
-      memberIds: [...draft.memberIds],
-    };
+    const g = current();
+    const name = draft.name.trim();
+    const description = draft.description.trim();
+    const body: GroupInput & { name: string } = { name, memberIds: [...draft.memberIds] };
+    // A built-in group whose shown (translated) text is untouched keeps its stored default.
+    if (g && name === groupName(g)) delete (body as GroupInput).name;
+    if (!g || description !== groupDescription(g).trim()) body.description = description;
+    if (!permLocked()) body.permissions = JSON.parse(JSON.stringify(draft.permissions)) as Draft['permissions'];
     try {
-      const saved = selected() === 'new' ? await groupsApi.create(body) : await groupsApi.update(selected()!, body);
+      const saved = selected() === 'new' ? await groupsApi.create(body) : await groupsApi.update(selected()!, body as GroupInput);
       toast(selected() === 'new' ? t('common.created') : t('common.saved'));
       setDirty(false);
       await refetch();
       setSelected(saved.id);
       setDraft(reconcile(toDraft(saved)));
     } catch (ex) {
+      if (ex instanceof ApiError && ex.code === 'conflict' && ex.fields.some((f) => f.field === 'memberIds')) {
+        setAlert(t('groups.cannotRemoveSelf'));
+        return;
+      }
       if (ex instanceof ApiError && ex.fields.length) setErrors(ex.fields);
       setAlert(errorText(ex));
     } finally {
@@ -128,7 +152,7 @@ export function Groups() {
   const remove = async () => {
     const g = current();
     if (!g) return;
-    const ok = await confirmDialog({ title: t('common.deleteTitle', { name: g.name }), body: t('common.deleteBody'), confirmLabel: t('common.delete'), danger: true });
+    const ok = await confirmDialog({ title: t('common.deleteTitle', { name: groupName(g) }), body: t('common.deleteBody'), confirmLabel: t('common.delete'), danger: true });
     if (!ok) return;
     try {
       await groupsApi.remove(g.id);
@@ -159,7 +183,7 @@ export function Groups() {
       <div class="split">
         <section class="panel split-side">
           <ul class="list-nav" aria-label={t('groups.title')}>
-            <For each={groups.latest ?? []}>
+            <For each={groups.latest ?? []} fallback={<Show when={!groups.loading}><li class="muted list-empty">{groups.error ? errorText(groups.error) : t('groups.empty')}</li></Show>}>
               {(g) => (
                 <li>
                   <button
@@ -171,7 +195,7 @@ export function Groups() {
                     onClick={() => select(g.id)}
                   >
                     <span class="list-nav-title">
-                      {g.name}
+                      {groupName(g)}
                       <Show when={g.builtin}>
                         <span class="badge badge-info">{t('groups.builtin')}</span>
                       </Show>
@@ -201,19 +225,13 @@ export function Groups() {
           >
             <form class="panel stack-lg" id={uid} onSubmit={save} novalidate>
               <div class="panel-header">
-                <h2 class="panel-title">{selected() === 'new' ? t('groups.new') : current()?.name}</h2>
+                <h2 class="panel-title">{selected() === 'new' ? t('groups.new') : current() ? groupName(current()!) : ''}</h2>
                 <div class="page-actions">
                   <Show when={dirty()}>
                     <span class="badge badge-warn">{t('groups.unsaved')}</span>
                   </Show>
-                  <Show when={current() && can('group', 'delete')}>
-                    <button
-                      type="button"
-                      class="btn btn-danger-ghost"
-                      disabled={!!current()?.builtin}
-                      title={current()?.builtin ? t('groups.builtinNoDelete') : undefined}
-                      onClick={remove}
-                    >
+                  <Show when={current() && !current()!.builtin && can('group', 'delete')}>
+                    <button type="button" class="btn btn-danger-ghost" data-testid="form-delete" onClick={remove}>
                       {t('common.delete')}
                     </button>
                   </Show>
@@ -230,7 +248,13 @@ export function Groups() {
                 </div>
               </Show>
               <div class="form-grid">
-                <FormField id={`${uid}-name`} label={t('groups.name')} required errors={errorsFor(errors(), 'name')}>
+                <FormField
+                  id={`${uid}-name`}
+                  label={t('groups.name')}
+                  required
+                  hint={current()?.builtin && mayEdit() ? t('groups.builtinNameHint') : undefined}
+                  errors={errorsFor(errors(), 'name')}
+                >
                   <input
                     id={`${uid}-name`}
                     class="input"
@@ -289,15 +313,26 @@ export function Groups() {
                   </select>
                 </Show>
                 <Show when={errorsFor(errors(), 'memberIds').length > 0}>
-                  <div class="field-error">{errorsFor(errors(), 'memberIds').map(fieldErrorText).join(' ')}</div>
+                  <div class="field-error">{errorsFor(errors(), 'memberIds').map((e) => fieldErrorText(e)).join(' ')}</div>
                 </Show>
               </div>
 
               <div>
                 <h3 class="section-title">{t('groups.permissions')}</h3>
+                <Show when={permLocked()}>
+                  <div class="form-info matrix-note" role="note" data-testid="admin-perm-note">
+                    {t('groups.adminLocked')}
+                  </div>
+                </Show>
                 <Show when={permErrors().length > 0}>
                   <div class="form-alert" role="alert">
-                    <For each={permErrors()}>{(fe) => <div>{`${fe.field}: ${fieldErrorText(fe)}`}</div>}</For>
+                    <For each={permErrors()}>
+                      {(fe) => {
+                        const obj = catalog.latest?.objects.find((o) => o.name === fe.field.split('.')[1]);
+                        const where = obj ? label(obj.label, obj.name) : t('groups.permissions');
+                        return <div>{`${where}: ${fieldErrorText(fe, where)}`}</div>;
+                      }}
+                    </For>
                   </div>
                 </Show>
                 <div class="table-scroll">
@@ -323,12 +358,12 @@ export function Groups() {
                                     <select
                                       class={`select select-sm level level-${levelOf(obj.name, a)}`}
                                       aria-label={`${label(obj.label, obj.name)} · ${t(`action.${a}`)}`}
-                                      disabled={!mayEdit()}
+                                      disabled={!mayEditPerms()}
                                       data-testid={`perm-${obj.name}-${a}`}
                                       value={levelOf(obj.name, a)}
                                       onChange={(e) => setLevel(obj.name, a, e.currentTarget.value as Level)}
                                     >
-                                      <For each={levels()}>{(l) => <option value={l}>{t(`level.${l}`)}</option>}</For>
+                                      <For each={levels()}>{(l) => <option value={l} selected={levelOf(obj.name, a) === l}>{t(`level.${l}`)}</option>}</For>
                                     </select>
                                   </td>
                                 )}
@@ -369,7 +404,7 @@ export function Groups() {
                                                 <td>
                                                   <input
                                                     type="checkbox"
-                                                    disabled={!mayEdit()}
+                                                    disabled={!mayEditPerms()}
                                                     aria-label={`${label(f.label, f.name)} · ${kind === 'read' ? t('groups.denyRead') : t('groups.denyEdit')}`}
                                                     checked={denied(obj.name, kind, f.name)}
                                                     onChange={(e) => toggleDeny(obj.name, kind, f.name, e.currentTarget.checked)}

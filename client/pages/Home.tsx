@@ -3,6 +3,7 @@ import { For, Show } from 'solid-js';
 import { Icon } from '../components/Icons';
 import { visibleNav } from '../components/Shell';
 import { formatDateTime, t } from '../i18n';
+import { groupName } from '../lib/groups';
 import { me } from '../session';
 
 export function Home() {
@@ -17,7 +18,7 @@ export function Home() {
         </p>
         <Show when={(me()?.groups.length ?? 0) > 0}>
           <div class="chips" aria-label={t('home.groups')}>
-            <For each={me()!.groups}>{(g) => <span class="chip">{g.name}</span>}</For>
+            <For each={me()!.groups}>{(g) => <span class="chip">{groupName(g)}</span>}</For>
           </div>
         </Show>
       </section>

@@ -47,6 +47,47 @@ export function PurgeControl(props: { purge: (before: string) => Promise<{ delet
   );
 }
 
+/** "Chrome 131 · Windows" from a user-agent string; the raw text goes in a tooltip. */
+export function shortUserAgent(ua: string | null): string {
+  if (!ua) return '';
+  const pick = (re: RegExp) => ua.match(re);
+  let browser: string | null = null;
+  const rules: [RegExp, string][] = [
+    [/Edg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
+    [/OPR\/(\d+)/, 'Opera'],
+    [/MicroMessenger\/(\d+)/, 'WeChat'],
+    [/(?:Firefox|FxiOS)\/(\d+)/, 'Firefox'],
+    [/(?:Chrome|CriOS)\/(\d+)/, 'Chrome'],
+    [/Version\/(\d+)[\d.]* (?:Mobile\/\S+ )?Safari\//, 'Safari'],
+    [/^curl\/([\d.]+)/, 'curl'],
+    [/^node(?:-fetch)?\/?([\d.]*)/i, 'Node.js'],
+    [/^(?:python-requests|Python-urllib)\/([\d.]+)/, 'Python'],
+  ];
+  for (const [re, name] of rules) {
+    const m = pick(re);
+    if (m) {
+      browser = m[1] ? `${name} ${m[1]}` : name;
+      break;
+    }
+  }
+  if (/HeadlessChrome/.test(ua)) browser = browser ? browser.replace('Chrome', 'Headless Chrome') : 'Headless Chrome';
+  const os = /Windows NT/.test(ua)
+    ? 'Windows'
+    : /iPhone|iPad|iPod/.test(ua)
+      ? 'iOS'
+      : /Mac OS X|Macintosh/.test(ua)
+        ? 'macOS'
+        : /Android/.test(ua)
+          ? 'Android'
+          : /CrOS/.test(ua)
+            ? 'ChromeOS'
+            : /Linux/.test(ua)
+              ? 'Linux'
+              : null;
+  if (!browser && !os) return ua.length > 40 ? `${ua.slice(0, 40)}…` : ua;
+  return [browser, os].filter(Boolean).join(' · ');
+}
+
 export function LoginLog() {
   const [login, setLogin] = createSignal('');
   const setLoginSoon = debounce(setLogin, 250);
@@ -82,8 +123,8 @@ export function LoginLog() {
       render: (r) => <span class={`badge ${r.success ? 'badge-ok' : 'badge-danger'}`}>{r.success ? t('logs.success') : t('logs.failure')}</span>,
     },
     { key: 'reason', header: t('logs.reason'), render: (r) => reasonText(r.reason) },
-    { key: 'ip', header: t('logs.ip'), render: (r) => <code class="mono">{r.ip ?? ''}</code> },
-    { key: 'userAgent', header: t('logs.userAgent'), render: (r) => <span class="truncate" title={r.userAgent ?? ''}>{r.userAgent ?? ''}</span> },
+    { key: 'ip', header: t('logs.ip'), render: (r) => <code class="mono">{r.ip ?? '—'}</code> },
+    { key: 'userAgent', header: t('logs.userAgent'), render: (r) => <span class="nowrap" title={r.userAgent ?? undefined}>{shortUserAgent(r.userAgent) || '—'}</span> },
   ];
 
   return (
@@ -116,6 +157,7 @@ export function LoginLog() {
           limit={list.limit()}
           offset={list.offset()}
           onPage={list.setPage}
+          empty={login() || success() || from() || to() ? t('common.noResults') : t('common.empty')}
           testid="login-log-table"
         />
       </section>

@@ -1,12 +1,15 @@
-import { For, Show, createResource, createSignal } from 'solid-js';
-import { logsApi, metaApi } from '../api/endpoints';
-import type { ObjectMeta, OperationLogEntry } from '../api/types';
+import { For, Match, Show, Switch, createResource, createSignal } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { groupsApi, logsApi, metaApi, recordsApi, usersApi } from '../api/endpoints';
+import type { FieldMeta, GroupDto, ObjectMeta, OperationLogEntry, UserDto } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
+import { recordTitle } from '../components/RelationSelect';
 import { PageHeader } from '../components/Shell';
-import { errorText, formatDateTime, hasKey, label, t } from '../i18n';
-import { createServerList, debounce } from '../lib/list';
-import { displayValue, fieldOf } from '../lib/meta';
-import { me } from '../session';
+import { errorText, formatDateTime, hasKey, label, locale, t, type MessageKey } from '../i18n';
+import { groupName } from '../lib/groups';
+import { createServerList, debounce, fetchAllPages } from '../lib/list';
+import { displayValue, fieldLabel, fieldOf, getMeta } from '../lib/meta';
+import { can, me } from '../session';
 import { DateRange, PurgeControl, dayToIso } from './LoginLog';
 
 const OBJECTS = ['organisation', 'department', 'employee', 'user', 'group'];
@@ -48,15 +51,117 @@ export function OperationLog() {
       }),
   });
 
-  /** Shows a logged value the way the object's field would show it. */
-  const valueText = (obj: string, field: string, v: unknown) => {
-    if (v === null || v === undefined || v === '') return t('logs.empty');
-    const f = fieldOf(metaOf(obj), field);
-    if (f && f.type !== 'relation') return displayValue(f, { id: '', createdAt: '', updatedAt: '', [field]: v });
-    if (typeof v === 'object') return JSON.stringify(v);
-    return String(v);
+  // ----- Referenced records: titles instead of raw ids -----
+  const [groups] = createResource(() =>
+    can('group', 'read') ? groupsApi.list().then((r) => r.items).catch(() => [] as GroupDto[]) : Promise.resolve([] as GroupDto[]),
+  );
+  const [users] = createResource(() =>
+    can('user', 'read')
+      ? fetchAllPages((limit, offset) => usersApi.list({ sort: 'login', limit, offset })).catch(() => [] as UserDto[])
+      : Promise.resolve([] as UserDto[]),
+  );
+  /** `${object}:${id}` → title; null = gone or not visible (we then show the id). */
+  const [titles, setTitles] = createStore<Record<string, string | null>>({});
+  const requested = new Set<string>();
+  const fetchTitle = async (target: string, id: string, key: string) => {
+    try {
+      const [meta, rec] = await Promise.all([getMeta(target).catch(() => undefined), recordsApi.get(target, id)]);
+      setTitles(key, recordTitle(rec, meta?.titleField));
+    } catch {
+      setTitles(key, null);
+    }
   };
-  const fieldText = (obj: string, field: string) => label(fieldOf(metaOf(obj), field)?.label, field);
+  /** The title of a referenced record, or undefined while unknown (loading, deleted or hidden). */
+  const refTitle = (target: string, id: string): string | undefined => {
+    if (target === 'group') {
+      const g = groups.latest?.find((x) => x.id === id);
+      return g ? groupName(g) : undefined;
+    }
+    if (target === 'user') {
+      const u = users.latest?.find((x) => x.id === id);
+      return u ? (u.employeeName ? `${u.employeeName} (${u.login})` : u.login) : undefined;
+    }
+    const key = `${target}:${id}`;
+    const v = titles[key];
+    if (v === undefined && !requested.has(key)) {
+      requested.add(key);
+      void fetchTitle(target, id, key);
+    }
+    return v ?? undefined;
+  };
+  const refText = (target: string, id: string) => refTitle(target, id) ?? id;
+
+  // ----- Fields: translated labels and typed values -----
+  type Info = { label: string; kind: 'plain' | 'meta' | 'relation' | 'relations' | 'locale' | 'boolean' | 'password' | 'permissions'; target?: string; field?: FieldMeta };
+  /** Users and groups are not metadata objects; these are the fields their log entries carry. */
+  const SYSTEM_FIELDS: Record<string, Record<string, { key: MessageKey; kind: Info['kind']; target?: string }>> = {
+    user: {
+      login: { key: 'users.login', kind: 'plain' },
+      password: { key: 'users.password', kind: 'password' },
+      employeeId: { key: 'users.employee', kind: 'relation', target: 'employee' },
+      groupIds: { key: 'users.groups', kind: 'relations', target: 'group' },
+      locale: { key: 'users.locale', kind: 'locale' },
+      active: { key: 'users.active', kind: 'boolean' },
+    },
+    group: {
+      name: { key: 'groups.name', kind: 'plain' },
+      description: { key: 'groups.description', kind: 'plain' },
+      permissions: { key: 'groups.permissions', kind: 'permissions' },
+      memberIds: { key: 'groups.members', kind: 'relations', target: 'user' },
+    },
+  };
+  const fieldInfo = (obj: string, field: string): Info => {
+    const sys = SYSTEM_FIELDS[obj]?.[field];
+    if (sys) return { label: t(sys.key), kind: sys.kind, target: sys.target };
+    const f = fieldOf(metaOf(obj), field);
+    if (f?.type === 'relation' && f.relation) return { label: label(f.label, field), kind: 'relation', target: f.relation, field: f };
+    if (f) return { label: label(f.label, field), kind: 'meta', field: f };
+    if (field === 'createdAt' || field === 'updatedAt') return { label: fieldLabel(undefined, field), kind: 'plain' };
+    return { label: field, kind: 'plain' };
+  };
+
+  const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+  /** Shows a logged value the way the object's field would show it. */
+  const valueText = (obj: string, field: string, v: unknown): string => {
+    if (isEmpty(v)) return t('logs.empty');
+    const info = fieldInfo(obj, field);
+    switch (info.kind) {
+      case 'relation':
+        return refText(info.target!, String(v));
+      case 'relations':
+        return (Array.isArray(v) ? v : [v]).map((id) => refText(info.target!, String(id))).join(locale() === 'zh-CN' ? '、' : ', ');
+      case 'locale': {
+        const key = `lang.${String(v)}`;
+        return hasKey(key) ? t(key) : String(v);
+      }
+      case 'boolean':
+        return v ? t('common.yes') : t('common.no');
+      case 'password':
+        return t('logs.password');
+      case 'meta':
+        return displayValue(info.field, { id: '', createdAt: '', updatedAt: '', [field]: v }) || String(v);
+      default:
+        return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+  };
+  /** For a permission change: the objects whose rights differ. */
+  const permissionDiff = (ch: { old: unknown; new: unknown }) => {
+    const a = (ch.old ?? {}) as Record<string, unknown>;
+    const b = (ch.new ?? {}) as Record<string, unknown>;
+    const names = Array.from(new Set([...Object.keys(a), ...Object.keys(b)])).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+    return t('logs.permissionsChanged', { objects: names.map(objectText).join(locale() === 'zh-CN' ? '、' : ', ') || '—' });
+  };
+  const rawTitle = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? undefined : JSON.stringify(v));
+
+  /** The record column: its title when we can find one, else the (shortened) id. */
+  const recordText = (r: OperationLogEntry): { text: string; isId: boolean } => {
+    const ch = r.changes ?? {};
+    const titleField = metaOf(r.object)?.titleField ?? (r.object === 'user' ? 'login' : 'name');
+    const logged = ch[titleField]?.new ?? ch[titleField]?.old;
+    const known = r.object === 'user' || r.object === 'group' || metaOf(r.object) ? refTitle(r.object, r.recordId) : undefined;
+    const title = known ?? (typeof logged === 'string' && logged ? logged : undefined);
+    return title ? { text: title, isId: false } : { text: r.recordId, isId: true };
+  };
 
   const columns = (): Column<OperationLogEntry>[] => [
     { key: 'at', header: t('logs.at'), width: '150px', render: (r) => <span class="nowrap">{formatDateTime(r.at)}</span> },
@@ -66,8 +171,21 @@ export function OperationLog() {
       header: t('logs.action'),
       render: (r) => <span class={`badge ${r.action === 'delete' ? 'badge-danger' : r.action === 'create' ? 'badge-ok' : 'badge-info'}`}>{actionText(r.action)}</span>,
     },
-    { key: 'object', header: t('logs.object'), render: (r) => objectText(r.object) },
-    { key: 'recordId', header: t('logs.record'), render: (r) => <code class="mono truncate" title={r.recordId}>{r.recordId}</code> },
+    { key: 'object', header: t('logs.object'), render: (r) => <span class="nowrap">{objectText(r.object)}</span> },
+    {
+      key: 'recordId',
+      header: t('logs.record'),
+      render: (r) => {
+        const rt = () => recordText(r);
+        return (
+          <Show when={!rt().isId} fallback={<code class="mono truncate id-cell" title={r.recordId}>{r.recordId}</code>}>
+            <span class="record-cell" title={r.recordId}>
+              {rt().text}
+            </span>
+          </Show>
+        );
+      },
+    },
     {
       key: 'changes',
       header: t('logs.changes'),
@@ -77,23 +195,49 @@ export function OperationLog() {
           <Show when={entries.length > 0} fallback={<span class="muted">{t('logs.noChanges')}</span>}>
             <ul class="changes">
               <For each={entries}>
-                {([field, ch]) => (
-                  <li>
-                    <span class="change-field">{fieldText(r.object, field)}</span>
-                    <span class="change-old">{valueText(r.object, field, ch?.old)}</span>
-                    <span class="change-arrow" aria-label="→">
-                      →
-                    </span>
-                    <span class="change-new">{valueText(r.object, field, ch?.new)}</span>
-                  </li>
-                )}
+                {([field, ch]) => {
+                  const info = () => fieldInfo(r.object, field);
+                  return (
+                    <li>
+                      <span class="change-field" title={field}>
+                        {info().label}
+                      </span>
+                      <Switch>
+                        <Match when={info().kind === 'permissions'}>
+                          <span class="change-new">{permissionDiff(ch ?? { old: null, new: null })}</span>
+                        </Match>
+                        <Match when={r.action === 'create'}>
+                          <span class="change-new" title={rawTitle(ch?.new)}>
+                            {valueText(r.object, field, ch?.new)}
+                          </span>
+                        </Match>
+                        <Match when={r.action === 'delete'}>
+                          <span class="change-value" title={rawTitle(ch?.old)}>
+                            {valueText(r.object, field, ch?.old)}
+                          </span>
+                        </Match>
+                        <Match when={true}>
+                          <span class="change-old" title={rawTitle(ch?.old)}>
+                            {valueText(r.object, field, ch?.old)}
+                          </span>
+                          <span class="change-arrow" aria-label="→">
+                            →
+                          </span>
+                          <span class="change-new" title={rawTitle(ch?.new)}>
+                            {valueText(r.object, field, ch?.new)}
+                          </span>
+                        </Match>
+                      </Switch>
+                    </li>
+                  );
+                }}
               </For>
             </ul>
           </Show>
         );
       },
     },
-    { key: 'channel', header: t('logs.channel'), render: (r) => <span class="muted">{r.channel}</span> },
+    { key: 'channel', header: t('logs.channel'), render: (r) => <span class="muted nowrap">{hasKey(`channel.${r.channel}`) ? t(`channel.${r.channel}` as MessageKey) : r.channel}</span> },
   ];
 
   return (
@@ -103,11 +247,11 @@ export function OperationLog() {
         <div class="toolbar">
           <select class="select" aria-label={t('logs.object')} value={object()} onChange={(e) => setObject(e.currentTarget.value)}>
             <option value="">{t('logs.anyObject')}</option>
-            <For each={objectChoices()}>{(o) => <option value={o}>{objectText(o)}</option>}</For>
+            <For each={objectChoices()}>{(o) => <option value={o} selected={object() === o}>{objectText(o)}</option>}</For>
           </select>
           <select class="select" aria-label={t('logs.action')} value={action()} onChange={(e) => setAction(e.currentTarget.value)}>
             <option value="">{t('logs.anyAction')}</option>
-            <For each={['create', 'update', 'delete'] as const}>{(a) => <option value={a}>{actionText(a)}</option>}</For>
+            <For each={['create', 'update', 'delete'] as const}>{(a) => <option value={a} selected={action() === a}>{actionText(a)}</option>}</For>
           </select>
           <input class="input input-id" type="search" aria-label={t('logs.recordId')} placeholder={t('logs.recordId')} onInput={(e) => setRecordIdSoon(e.currentTarget.value)} />
           <DateRange from={from()} to={to()} onFrom={setFrom} onTo={setTo} />
@@ -126,6 +270,7 @@ export function OperationLog() {
           limit={list.limit()}
           offset={list.offset()}
           onPage={list.setPage}
+          empty={object() || action() || recordId() || from() || to() ? t('common.noResults') : t('common.empty')}
           testid="operation-log-table"
         />
       </section>

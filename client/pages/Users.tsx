@@ -1,7 +1,7 @@
 import { For, Show, createResource, createSignal, createUniqueId } from 'solid-js';
 import { ApiError, type FieldError } from '../api/client';
 import { groupsApi, usersApi, type UserInput } from '../api/endpoints';
-import type { Locale, UserDto } from '../api/types';
+import type { GroupDto, Locale, UserDto } from '../api/types';
 import { confirmDialog } from '../components/ConfirmDialog';
 import { DataTable, type Column } from '../components/DataTable';
 import { FormField, errorsFor } from '../components/FormField';
@@ -11,10 +11,11 @@ import { RelationSelect } from '../components/RelationSelect';
 import { PageHeader } from '../components/Shell';
 import { toast } from '../components/Toasts';
 import { LOCALES, errorText, formatDateTime, t } from '../i18n';
+import { groupDescription, groupName } from '../lib/groups';
 import { createServerList, debounce } from '../lib/list';
 import { can } from '../session';
 
-function UserDrawer(props: { user: UserDto | null; groups: { id: string; name: string }[]; onClose: () => void; onSaved: () => void }) {
+function UserDrawer(props: { user: UserDto | null; groups: GroupDto[]; onClose: () => void; onSaved: () => void }) {
   const id = createUniqueId();
   const isNew = () => !props.user;
   const [login, setLogin] = createSignal(props.user?.login ?? '');
@@ -119,7 +120,7 @@ function UserDrawer(props: { user: UserDto | null; groups: { id: string; name: s
           <FormField id={`${id}-locale`} label={t('users.locale')} errors={errorsFor(errors(), 'locale')}>
             <select id={`${id}-locale`} class="select" value={locale()} onChange={(e) => setLocaleValue(e.currentTarget.value as Locale | '')}>
               <option value="">{t('users.localeDefault')}</option>
-              <For each={LOCALES}>{(l) => <option value={l}>{t(`lang.${l}`)}</option>}</For>
+              <For each={LOCALES}>{(l) => <option value={l} selected={locale() === l}>{t(`lang.${l}`)}</option>}</For>
             </select>
           </FormField>
           <fieldset class="form-field is-wide fieldset" classList={{ 'is-invalid': errorsFor(errors(), 'groupIds').length > 0 }}>
@@ -127,7 +128,7 @@ function UserDrawer(props: { user: UserDto | null; groups: { id: string; name: s
             <div class="check-grid">
               <For each={props.groups}>
                 {(g) => (
-                  <label class="checkbox">
+                  <label class="checkbox" title={groupDescription(g) || undefined}>
                     <input
                       type="checkbox"
                       checked={groupIds().includes(g.id)}
@@ -135,7 +136,7 @@ function UserDrawer(props: { user: UserDto | null; groups: { id: string; name: s
                         setGroupIds(e.currentTarget.checked ? [...groupIds(), g.id] : groupIds().filter((x) => x !== g.id))
                       }
                     />
-                    <span>{g.name}</span>
+                    <span>{groupName(g)}</span>
                   </label>
                 )}
               </For>
@@ -207,8 +208,11 @@ export function Users() {
   const setQSoon = debounce(setQ, 250);
   const [editing, setEditing] = createSignal<UserDto | null | undefined>(undefined);
   const [resetting, setResetting] = createSignal<UserDto | null>(null);
-  const [groups] = createResource(() => (can('group', 'read') ? groupsApi.list().then((r) => r.items) : Promise.resolve([])));
-  const groupName = (gid: string) => groups.latest?.find((g) => g.id === gid)?.name ?? '';
+  const [groups] = createResource(() => (can('group', 'read') ? groupsApi.list().then((r) => r.items).catch(() => [] as GroupDto[]) : Promise.resolve([] as GroupDto[])));
+  const groupLabel = (gid: string) => {
+    const g = groups.latest?.find((x) => x.id === gid);
+    return g ? groupName(g) : '';
+  };
 
   const list = createServerList<UserDto, { q: string }>({
     initialSort: 'login',
@@ -238,7 +242,7 @@ export function Users() {
       header: t('users.groups'),
       render: (u) => (
         <div class="chips">
-          <For each={u.groupIds}>{(g) => <span class="chip">{groupName(g)}</span>}</For>
+          <For each={u.groupIds.filter((g) => groupLabel(g))} fallback={<span class="muted">—</span>}>{(g) => <span class="chip">{groupLabel(g)}</span>}</For>
         </div>
       ),
     },
@@ -305,6 +309,7 @@ export function Users() {
           offset={list.offset()}
           onPage={list.setPage}
           onOpen={(u) => setEditing(u)}
+          empty={q() ? t('common.noResults') : t('common.empty')}
           testid="user-table"
         />
       </section>
