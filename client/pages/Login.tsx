@@ -53,9 +53,12 @@ export function Login() {
     if (busy()) return;
     setBusy(true);
     setError(null);
+    // Read the destination now: once signed in, the effect above may already have navigated
+    // away, and the search params would then be the new page's.
+    const target = safeNext(params.next);
     try {
       await signIn(login().trim(), password());
-      navigate(safeNext(params.next), { replace: true });
+      navigate(target, { replace: true });
     } catch (ex) {
       const err = ex instanceof Error ? ex : new Error(String(ex));
       if (err instanceof ApiError && err.code === 'rate_limited' && err.retryAfter) startCountdown(err.retryAfter);

@@ -15,8 +15,12 @@ export type Principal = {
   locale: string | null;
   groupIds: string[];
   permissions: EffectivePermissions;
-  /** Ids of the user's department and all departments below it (loaded on first use). */
-  departmentScope(): Promise<string[]>;
+  /**
+   * Ids of the user's department and all departments below it (loaded on first use), read
+   * through `em` — the caller's, so inside a transaction it runs on that transaction
+   * (on PGlite's single connection a query outside it would wait forever).
+   */
+  departmentScope(em: EntityManager): Promise<string[]>;
 };
 
 /** Builds the principal of an active user from the database (one query for groups, one for the scope when needed). */
@@ -43,8 +47,8 @@ export async function loadPrincipal(em: EntityManager, userId: string): Promise<
     locale: user.locale,
     groupIds: groups.map((g) => g.id),
     permissions: mergeGrants(permissionObjects(), groups.map((g) => g.permissions)),
-    departmentScope() {
-      scope ??= departmentSubtree(em, user.department_id);
+    departmentScope(current) {
+      scope ??= departmentSubtree(current, user.department_id);
       return scope;
     },
   };

@@ -55,7 +55,7 @@ export async function groupRecords(em: EntityManager, def: ObjectDef, principal:
   const readDenied = principal?.permissions[def.name].deny.read ?? [];
   const fields = groupFields(def, by, readDenied);
   const measures = parseMeasures(def, measureKeys.includes('count') ? measureKeys : ['count', ...measureKeys], readDenied);
-  const where = await readableWhere(def, principal, params);
+  const where = await readableWhere(em, def, principal, params);
   // Per level: the key expression, plus the related record's title for relations.
   const levelKeys: string[][] = [];
   const joins: string[] = [];

@@ -106,14 +106,14 @@ export function compileFilter(def: ObjectDef, node: FilterNode, readDenied: stri
  * The rows a user may see (or act on) at a permission level, as a SQL condition on alias `t`.
  * Returns null when the level grants nothing.
  */
-export async function scopeCondition(def: ObjectDef, principal: Principal | null, level: Level): Promise<Sql | null> {
+export async function scopeCondition(em: EntityManager, def: ObjectDef, principal: Principal | null, level: Level): Promise<Sql | null> {
   if (!principal || level === 'all') return { text: 'true', bindings: [] };
   if (level === 'none') return null;
   const parts: Sql[] = [];
   if (def.scope.owner && principal.employeeId) parts.push({ text: `t.${ident(def.scope.owner)} = ?`, bindings: [principal.employeeId] });
   if (level === 'own' && !def.scope.owner) parts.push({ text: 't.created_by = ?', bindings: [principal.userId] });
   if (level === 'department' && def.scope.department) {
-    const ids = await principal.departmentScope();
+    const ids = await principal.departmentScope(em);
     if (ids.length) parts.push({ text: `t.${ident(def.scope.department)} in (${ids.map(() => '?').join(', ')})`, bindings: ids });
   }
   if (parts.length === 0) return { text: 'false', bindings: [] };
@@ -173,15 +173,15 @@ export type ReadParams = { filter?: FilterNode; q?: string };
  * The WHERE of every read that spans many records (list, count, groups, export): the rows the
  * principal may read, narrowed by the filter tree and the quick search.
  */
-export async function readableWhere(def: ObjectDef, principal: Principal | null, params: ReadParams, action: 'read' | 'export' = 'read'): Promise<Sql> {
+export async function readableWhere(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ReadParams, action: 'read' | 'export' = 'read'): Promise<Sql> {
   const grant = principal?.permissions[def.name];
   const readDenied = grant?.deny.read ?? [];
-  const scope = await scopeCondition(def, principal, grant?.read ?? 'all');
+  const scope = await scopeCondition(em, def, principal, grant?.read ?? 'all');
   if (!scope) throw new AppError('forbidden');
   const where: Sql[] = [scope];
   // Exporting needs both rights: the rows must be readable and exportable.
   if (action === 'export') {
-    const exportScope = await scopeCondition(def, principal, grant?.export ?? 'all');
+    const exportScope = await scopeCondition(em, def, principal, grant?.export ?? 'all');
     if (!exportScope) throw new AppError('forbidden');
     where.push(exportScope);
   }
@@ -197,7 +197,7 @@ export async function readableWhere(def: ObjectDef, principal: Principal | null,
 /** One page of records the principal may read (or export), without counting. */
 export async function fetchPage(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams, action: 'read' | 'export' = 'read'): Promise<{ items: RecordDto[]; where: Sql }> {
   const readDenied = principal?.permissions[def.name].deny.read ?? [];
-  const where = await readableWhere(def, principal, params, action);
+  const where = await readableWhere(em, def, principal, params, action);
   const { columns, joins } = selectSql(def, readDenied);
   const order = orderSql(def, params.sort, readDenied);
   const rows = await runSql<Record<string, unknown>>(em, {
@@ -221,7 +221,7 @@ export async function listRecords(em: EntityManager, def: ObjectDef, principal: 
 export async function findRecord(em: EntityManager, def: ObjectDef, principal: Principal | null, id: string, level?: Level): Promise<RecordDto | null> {
   if (!z.uuid().safeParse(id).success) return null;
   const grant = principal?.permissions[def.name];
-  const scope = await scopeCondition(def, principal, level ?? grant?.read ?? 'all');
+  const scope = await scopeCondition(em, def, principal, level ?? grant?.read ?? 'all');
   if (!scope) return null;
   const { columns, joins } = selectSql(def, grant?.deny.read ?? []);
   const [row] = await runSql<Record<string, unknown>>(em, {

@@ -32,15 +32,16 @@ const GroupQuery = z.object({
   filter: ListQuery.shape.filter,
   q: ListQuery.shape.q,
 });
-const GroupNodeSchema: z.ZodType<unknown> = z.lazy(() =>
-  z.object({
+// Nested to any depth; described rather than typed recursively, which OpenAPI generation cannot follow.
+const GroupNodeSchema = z
+  .object({
     value: z.unknown(),
     label: z.string().nullable().optional(),
     count: z.number(),
     measures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
-    groups: z.array(GroupNodeSchema).optional(),
-  }),
-);
+    groups: z.array(z.unknown()).optional().openapi({ description: 'The next level: GroupNode objects' }),
+  })
+  .openapi('GroupNode');
 const GroupResultSchema = z
   .object({ groups: z.array(GroupNodeSchema), totals: z.object({ count: z.number(), measures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])) }) })
   .openapi('GroupResult');

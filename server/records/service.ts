@@ -27,15 +27,16 @@ export function requireObject(name: string): ObjectDef {
 const fieldByName = (def: ObjectDef, name: string) => def.fields.find((f) => f.name === name)!;
 
 /** Postgres constraint violations become field errors instead of 500s. */
-function translateDbError(def: ObjectDef, err: unknown): never {
+function translateDbError(def: ObjectDef, err: unknown, action: 'write' | 'delete' = 'write'): never {
   const e = err as { code?: string; constraint?: string; detail?: string };
   if (e.code === '23505') {
     const field = def.fields.find((f) => e.constraint === `${def.table}_${f.column}_unique`);
     throw invalid([{ field: field?.name ?? 'id', code: 'not_unique' }]);
   }
   if (e.code === '23503') {
-    // On delete: something still points at this record. On write: a reference vanished meanwhile.
-    const field = def.fields.find((f) => e.constraint === `${def.table}_${f.column}_foreign`);
+    // On delete: something still points at this record — a child of a tree object too, whose
+    // constraint names our own parent field. On write: a reference vanished meanwhile.
+    const field = action === 'write' ? def.fields.find((f) => e.constraint === `${def.table}_${f.column}_foreign`) : undefined;
     if (field) throw invalid([{ field: field.name, code: 'invalid_reference' }]);
     throw new AppError('conflict', 'The record is still referenced by other records.', { fields: [{ field: 'id', code: 'in_use' }] });
   }
@@ -90,7 +91,7 @@ async function nextCode(em: EntityManager, def: ObjectDef): Promise<string> {
 /** The record must stay inside what the user may create or edit (department / own levels). */
 async function checkWriteScope(em: EntityManager, def: ObjectDef, principal: Principal | null, action: 'create' | 'edit', id: string): Promise<void> {
   if (!principal) return;
-  const scope = await scopeCondition(def, principal, principal.permissions[def.name][action]);
+  const scope = await scopeCondition(em, def, principal, principal.permissions[def.name][action]);
   const [hit] = await runSql(em, { text: `select 1 from ${ident(def.table)} t where t.id = ? and ${scope!.text}`, bindings: [id, ...scope!.bindings] });
   if (!hit) {
     const scopeFields = def.fields.filter((f) => [def.scope.department, def.scope.owner].includes(f.column)).map((f) => f.name);
@@ -154,6 +155,12 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     const diff = Object.fromEntries(Object.entries(values).filter(([k, v]) => !sameValue(old[k], v)));
     changed = Object.keys(diff);
     if (!before || changed.length === 0) return old;
+    // Someone who may edit only their own records must not move one into another department:
+    // that would widen what they see.
+    if (grant?.edit === 'own' && def.scope.department && def.scope.department !== 'id') {
+      const moved = changed.filter((name) => fieldByName(def, name).column === def.scope.department);
+      if (moved.length) throw invalid(moved.map((field) => ({ field, code: 'protected_field' as const })));
+    }
     await checkIntegrity(em, def, diff, id);
     const cols = toColumns(def, diff);
     try {
@@ -185,7 +192,7 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
     try {
       await runSql(em, { text: `delete from ${ident(def.table)} where id = ?`, bindings: [id] });
     } catch (err) {
-      translateDbError(def, err);
+      translateDbError(def, err, 'delete');
     }
     const changes = Object.fromEntries(def.fields.map((f) => [f.name, { old: old[f.name] ?? null, new: null }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'delete', changes, channel: ctx.channel });
