@@ -10,7 +10,38 @@ import { runSql, type Sql } from '../../db/sql';
 
 
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-export const col = (field: FieldDef) => `t.${ident(field.column)}`;
+/** Field names of custom fields are checked against this, so they can be inlined as JSON keys. */
+export const FIELD_NAME = /^[a-z][a-zA-Z0-9]{0,47}$/;
+
+/** The SQL expression of a field on table alias `alias`: a column, or a typed JSONB lookup. */
+export function col(field: FieldDef, alias = 't'): string {
+  if (!field.json) return `${alias}.${ident(field.column)}`;
+  if (!FIELD_NAME.test(field.column)) throw new Error(`Bad JSON key "${field.column}"`);
+  const container = `${alias}.${ident(field.json)}`;
+  if (field.type === 'multiSelect' || field.type === 'file') return `(${container}->'${field.column}')`;
+  const text = `(${container}->>'${field.column}')`;
+  switch (field.type) {
+    case 'number':
+    case 'money':
+    case 'percent':
+      return `${text}::numeric`;
+    case 'boolean':
+      return `${text}::boolean`;
+    case 'dateTime':
+      return `${text}::timestamptz`;
+    case 'date':
+      return `${text}::date`;
+    case 'relation':
+      return `${text}::uuid`;
+    default:
+      return text;
+  }
+}
+
+/** Rows of this object only, where several objects share a table. */
+export function discriminatorSql(def: ObjectDef, alias = 't'): Sql {
+  return def.discriminator ? { text: `${alias}.object = ?`, bindings: [def.discriminator] } : { text: 'true', bindings: [] };
+}
 
 export type FilterNode =
   | { and: FilterNode[] }
@@ -133,7 +164,7 @@ function selectSql(def: ObjectDef, readDenied: string[]): { columns: string; joi
       const alias = ident(`r_${field.name}`);
       const title = fieldOf(target, target.titleField)!;
       joins.push(`left join ${ident(target.table)} ${alias} on ${alias}.id = ${col(field)}`);
-      columns.push(`${alias}.${ident(title.column)} as ${ident(`_label_${field.name}`)}`);
+      columns.push(`${col(title, alias)} as ${ident(`_label_${field.name}`)}`);
     }
   }
   return { columns: columns.join(', '), joins: joins.join(' ') };
@@ -178,7 +209,7 @@ export async function readableWhere(em: EntityManager, def: ObjectDef, principal
   const readDenied = grant?.deny.read ?? [];
   const scope = await scopeCondition(em, def, principal, grant?.read ?? 'all');
   if (!scope) throw new AppError('forbidden');
-  const where: Sql[] = [scope];
+  const where: Sql[] = [discriminatorSql(def), scope];
   // Exporting needs both rights: the rows must be readable and exportable.
   if (action === 'export') {
     const exportScope = await scopeCondition(em, def, principal, grant?.export ?? 'all');
@@ -224,9 +255,10 @@ export async function findRecord(em: EntityManager, def: ObjectDef, principal: P
   const scope = await scopeCondition(em, def, principal, level ?? grant?.read ?? 'all');
   if (!scope) return null;
   const { columns, joins } = selectSql(def, grant?.deny.read ?? []);
+  const only = discriminatorSql(def);
   const [row] = await runSql<Record<string, unknown>>(em, {
-    text: `select ${columns} from ${ident(def.table)} t ${joins} where t.id = ? and ${scope.text}`,
-    bindings: [id, ...scope.bindings],
+    text: `select ${columns} from ${ident(def.table)} t ${joins} where t.id = ? and ${only.text} and ${scope.text}`,
+    bindings: [id, ...only.bindings, ...scope.bindings],
   });
   return row ? presentRow(def, row) : null;
 }

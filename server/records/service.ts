@@ -4,7 +4,7 @@ import { AppError, invalid, type FieldError } from '../errors';
 import type { Principal } from '../auth/principal';
 import type { Channel, EventBus, RecordChanged } from '../events';
 import { findObject } from './registry';
-import { findRecord, ident, scopeCondition, type RecordDto } from './query';
+import { col, discriminatorSql, findRecord, ident, scopeCondition, type RecordDto } from './query';
 import { runSql } from '../../db/sql';
 import type { FieldDef, ObjectDef } from './types';
 import { validateInput } from './validate';
@@ -43,20 +43,26 @@ function translateDbError(def: ObjectDef, err: unknown, action: 'write' | 'delet
   throw err;
 }
 
-/** Checks relation targets exist, unique fields are free and tree parents make no cycle. */
-async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<string, unknown>, id: string): Promise<void> {
+/**
+ * Checks relation targets exist and are visible to the writer (a record you may not see cannot
+ * be linked — nor its existence probed), unique fields are free and tree parents make no cycle.
+ */
+async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<string, unknown>, id: string, principal: Principal | null): Promise<void> {
   const errors: FieldError[] = [];
   for (const [name, value] of Object.entries(values)) {
     const field = fieldByName(def, name);
     if (value === null || value === undefined) continue;
     if (field.type === 'relation') {
-      const target = findObject(field.relation!)!;
-      const [hit] = await runSql(em, { text: `select 1 from ${ident(target.table)} where id = ?`, bindings: [value] });
-      if (!hit) errors.push({ field: name, code: 'invalid_reference' });
+      const target = findObject(field.relation!);
+      if (!target || !(await findRecord(em, target, principal, value as string))) errors.push({ field: name, code: 'invalid_reference' });
       else if (def.tree?.parentField === name && (await wouldCycle(em, def, id, value as string))) errors.push({ field: name, code: 'cycle' });
     }
     if (field.unique) {
-      const [hit] = await runSql(em, { text: `select 1 from ${ident(def.table)} where ${ident(field.column)} = ? and id <> ?`, bindings: [value, id] });
+      const only = discriminatorSql(def);
+      const [hit] = await runSql(em, {
+        text: `select 1 from ${ident(def.table)} t where ${col(field)} = ? and t.id <> ? and ${only.text}`,
+        bindings: [value, id, ...only.bindings],
+      });
       if (hit) errors.push({ field: name, code: 'not_unique' });
     }
   }
@@ -66,9 +72,9 @@ async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<
 /** True when `parentId` is the record itself or one of its descendants. */
 async function wouldCycle(em: EntityManager, def: ObjectDef, id: string, parentId: string): Promise<boolean> {
   if (parentId === id) return true;
-  const parentCol = ident(fieldByName(def, def.tree!.parentField).column);
+  const parent = fieldByName(def, def.tree!.parentField);
   const [hit] = await runSql(em, {
-    text: `with recursive sub(id) as (select id from ${ident(def.table)} where ${parentCol} = ? union select x.id from ${ident(def.table)} x join sub on x.${parentCol} = sub.id) select 1 from sub where id = ?`,
+    text: `with recursive sub(id) as (select t.id from ${ident(def.table)} t where ${col(parent)} = ? union select x.id from ${ident(def.table)} x join sub on ${col(parent, 'x')} = sub.id) select 1 from sub where id = ?`,
     bindings: [id, parentId],
   });
   return Boolean(hit);
@@ -99,8 +105,31 @@ async function checkWriteScope(em: EntityManager, def: ObjectDef, principal: Pri
   }
 }
 
-function toColumns(def: ObjectDef, values: Record<string, unknown>): [FieldDef, unknown][] {
-  return Object.entries(values).map(([name, value]) => [fieldByName(def, name), value]);
+/** A value as the database takes it: JSON for multi-value fields, as-is otherwise. */
+function dbValue(field: FieldDef, value: unknown): unknown {
+  return (field.type === 'multiSelect' || field.type === 'file') && value !== null ? JSON.stringify(value) : value;
+}
+
+/**
+ * Column assignments for an insert or update: plain columns one by one, JSONB-stored fields
+ * merged into their container (`custom` / `data`) as one patch.
+ */
+function assignments(def: ObjectDef, values: Record<string, unknown>): { column: string; value: unknown; jsonPatch: boolean; cast: string }[] {
+  const out: { column: string; value: unknown; jsonPatch: boolean; cast: string }[] = [];
+  const patches = new Map<string, Record<string, unknown>>();
+  for (const [name, value] of Object.entries(values)) {
+    const field = fieldByName(def, name);
+    if (field.json) {
+      const patch = patches.get(field.json) ?? {};
+      patch[field.column] = value;
+      patches.set(field.json, patch);
+    } else {
+      const jsonb = field.type === 'multiSelect' || field.type === 'file';
+      out.push({ column: field.column, value: dbValue(field, value), jsonPatch: false, cast: jsonb ? '::jsonb' : '' });
+    }
+  }
+  for (const [column, patch] of patches) out.push({ column, value: JSON.stringify(patch), jsonPatch: true, cast: '::jsonb' });
+  return out;
 }
 
 function emitAfterCommit(ctx: WriteContext, event: Omit<RecordChanged, 'userId' | 'channel' | 'at'>) {
@@ -116,13 +145,14 @@ export async function createRecord(ctx: WriteContext, object: string, input: unk
   const id = randomUUID();
   const record = await ctx.em.transactional(async (em) => {
     if (def.autoCode && !values.code) values.code = await nextCode(em, def);
-    await checkIntegrity(em, def, values, id);
-    const cols = toColumns(def, values);
+    await checkIntegrity(em, def, values, id, ctx.principal);
+    const cols = assignments(def, values);
+    if (def.discriminator) cols.push({ column: 'object', value: def.discriminator, jsonPatch: false, cast: '' });
     const now = new Date();
     try {
       await runSql(em, {
-        text: `insert into ${ident(def.table)} (id, created_at, updated_at, created_by${cols.map(([f]) => `, ${ident(f.column)}`).join('')}) values (?, ?, ?, ?${cols.map(() => ', ?').join('')})`,
-        bindings: [id, now, now, ctx.principal?.userId ?? null, ...cols.map(([, v]) => v)],
+        text: `insert into ${ident(def.table)} (id, created_at, updated_at, created_by${cols.map((a) => `, ${ident(a.column)}`).join('')}) values (?, ?, ?, ?${cols.map((a) => `, ?${a.cast}`).join('')})`,
+        bindings: [id, now, now, ctx.principal?.userId ?? null, ...cols.map((a) => a.value)],
       });
     } catch (err) {
       translateDbError(def, err);
@@ -161,12 +191,14 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
       const moved = changed.filter((name) => fieldByName(def, name).column === def.scope.department);
       if (moved.length) throw invalid(moved.map((field) => ({ field, code: 'protected_field' as const })));
     }
-    await checkIntegrity(em, def, diff, id);
-    const cols = toColumns(def, diff);
+    await checkIntegrity(em, def, diff, id, ctx.principal);
+    const cols = assignments(def, diff);
     try {
       await runSql(em, {
-        text: `update ${ident(def.table)} set updated_at = ?${cols.map(([f]) => `, ${ident(f.column)} = ?`).join('')} where id = ?`,
-        bindings: [new Date(), ...cols.map(([, v]) => v), id],
+        text: `update ${ident(def.table)} set updated_at = ?${cols
+          .map((a) => (a.jsonPatch ? `, ${ident(a.column)} = coalesce(${ident(a.column)}, '{}'::jsonb) || ?::jsonb` : `, ${ident(a.column)} = ?${a.cast}`))
+          .join('')} where id = ?`,
+        bindings: [new Date(), ...cols.map((a) => a.value), id],
       });
     } catch (err) {
       translateDbError(def, err);

@@ -13,15 +13,20 @@ export type FieldType =
   | 'email'
   | 'phone'
   | 'url'
-  | 'relation';
+  | 'relation'
+  | 'multiSelect'
+  | 'percent'
+  | 'file';
 
 export type FieldOption = { value: string; label: Label };
 
 export type FieldDef = {
   /** API name (camelCase). */
   name: string;
-  /** SQL column in the object's table. */
+  /** SQL column in the object's table — or, for a field stored in JSONB (`json`), its key there. */
   column: string;
+  /** The JSONB column holding this field: `custom` for custom fields, `data` for custom business types. */
+  json?: 'custom' | 'data';
   type: FieldType;
   label: Label;
   required?: boolean;
@@ -36,6 +41,13 @@ export type FieldDef = {
   searchable?: boolean;
   /** Value written when a create leaves the field out. */
   defaultValue?: unknown;
+  /** Every change is kept in the field history (old, new, who, when, channel). */
+  tracked?: boolean;
+  /** Has an index of its own (custom fields get an expression index). */
+  indexed?: boolean;
+  help?: Label;
+  /** Defined by an administrator at run time (can be edited and removed). */
+  custom?: boolean;
 };
 
 /** How a record relates to a user for department/own permission levels. */
@@ -60,6 +72,10 @@ export type ObjectDef = {
   scope: ScopeDef;
   /** Codes are generated as prefix + zero-padded counter when a create leaves `code` empty. */
   autoCode?: { prefix: string; digits: number };
+  /** Rows of several objects share one table (custom business types): the `object` column tells them apart. */
+  discriminator?: string;
+  /** Defined by an administrator at run time. */
+  custom?: boolean;
 };
 
 /** System columns every record table has. */

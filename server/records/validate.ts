@@ -51,6 +51,21 @@ export function fieldSchema(field: FieldDef): z.ZodType {
     case 'relation':
       schema = z.uuid();
       break;
+    case 'percent':
+      schema = z.number().finite().min(-1000).max(1000);
+      break;
+    case 'multiSelect': {
+      const values = (field.options ?? []).map((o) => o.value) as [string, ...string[]];
+      schema = z
+        .array(z.enum(values))
+        .max(values.length)
+        .refine((a) => new Set(a).size === a.length, { params: { code: 'invalid_option' } });
+      break;
+    }
+    case 'file':
+      // Files are uploaded first; the record keeps references to them.
+      schema = z.array(z.strictObject({ id: z.uuid(), name: z.string().max(255), size: z.number().int().min(0), type: z.string().max(100) })).max(20);
+      break;
   }
   if (field.required) return schema;
   // An empty string clears an optional field, as a cleared form input would.

@@ -46,7 +46,7 @@ describe("department level: read/edit employees of A and its sub-departments", (
   let staff: Client;
   let own: Record<string, any>;
   beforeAll(async () => {
-    const u = await userWith(t, admin, { employee: { read: 'department', edit: 'department' } }, A.id);
+    const u = await userWith(t, admin, { employee: { read: 'department', edit: 'department' }, department: { read: 'all' } }, A.id);
     staff = u.client;
     own = u.employee;
   });
@@ -220,7 +220,7 @@ describe('field-level deny', () => {
 
 describe('create scope', () => {
   it("'department' create may not place an employee in another department (out_of_scope)", async () => {
-    const { client } = await userWith(t, admin, { employee: { read: 'department', create: 'department' } }, A.id);
+    const { client } = await userWith(t, admin, { employee: { read: 'department', create: 'department' }, department: { read: 'all' } }, A.id);
     const name = `Outsider ${uid()}`;
     const before = await snapshot();
     const res = await client.post('/records/employee', { name, departmentId: B.id });
@@ -333,5 +333,18 @@ describe('scope fields of own-level editors', () => {
     expect((await admin.get(`/records/employee/${employee.id}`)).body.departmentId).toBe(depA.id);
     // Their own other fields stay editable.
     expect((await client.patch(`/records/employee/${employee.id}`, { mobile: '13900001111' })).status).toBe(200);
+  });
+});
+
+describe('relations to records the writer may not see', () => {
+  it('linking a department the user cannot read answers invalid_reference, like an unknown id, and writes nothing', async () => {
+    const { client, employee } = await userWith(t, admin, { employee: { read: 'department', edit: 'department' }, department: { read: 'own' } }, A.id);
+    const before = await snapshot();
+    const hidden = await client.patch(`/records/employee/${employee.id}`, { departmentId: B.id });
+    const unknown = await client.patch(`/records/employee/${employee.id}`, { departmentId: randomUUID() });
+    expect(hidden.status).toBe(400);
+    expect(hidden.body).toEqual(unknown.body);
+    expect(fieldsOf(hidden)).toEqual([{ field: 'departmentId', code: 'invalid_reference' }]);
+    expect(await snapshot()).toEqual(before);
   });
 });
