@@ -17,6 +17,7 @@ import { logRoutes } from './logs/routes';
 import { recordRoutes } from './records/routes';
 import { metaRoutes } from './meta/routes';
 import { orgRoutes } from './org/routes';
+import { searchRoutes } from './search/routes';
 import { query } from '../db/sql';
 import { CLIENT_DIST } from './client-build';
 
@@ -45,7 +46,8 @@ function buildApi() {
     .route('/', metaRoutes)
     .route('/', recordRoutes)
     .route('/', orgRoutes)
-    .route('/', logRoutes);
+    .route('/', logRoutes)
+    .route('/', searchRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;

@@ -19,6 +19,8 @@ export type RecordChanged = {
 type EventMap = {
   'record.changed': [RecordChanged];
   'user.sessionsRevoked': [{ userId: string }];
+  /** Custom fields or business types changed: every node reloads its registry. */
+  'meta.changed': [{ at: string }];
 };
 
 /** In-process event bus; the collaboration layer bridges it to Redis when several nodes run. */

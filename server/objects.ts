@@ -1,8 +1,12 @@
 import { orgObjects } from './org/objects';
-import { allObjects, registerObject } from './records/registry';
+import { customerObjects } from './customers/objects';
+import { productObjects } from './products/objects';
+import { expenseObjects } from './expenses/objects';
+import { customRecordObject } from './meta/custom';
+import { findObject, registerObject } from './records/registry';
 
 /** Registers every built-in object of the record engine (once per process). */
 export function registerBuiltInObjects(): void {
-  if (allObjects().length) return;
-  for (const def of orgObjects) registerObject(def);
+  if (findObject('employee')) return;
+  for (const def of [...orgObjects, ...customerObjects, ...productObjects, ...expenseObjects, customRecordObject]) registerObject(def);
 }

@@ -10,6 +10,8 @@ import { createApp } from './app';
 import { registerBuiltInObjects } from './objects';
 import { checkObjectsAgainstEntities } from './records/registry';
 import { bootstrap } from './bootstrap';
+import { loadCustomMetadata } from './meta/custom';
+import { backfillSearchText } from './search/service';
 
 const version: string = createRequire(import.meta.url)('../package.json').version;
 
@@ -34,6 +36,9 @@ export async function prepareServices(env: Env, log = createLogger(env)): Promis
     if (applied.length) log.info({ applied }, 'migrations applied');
     registerBuiltInObjects();
     checkObjectsAgainstEntities(db.orm);
+    await loadCustomMetadata(db.orm.em.fork());
+    const filled = await backfillSearchText(db.orm.em.fork());
+    if (filled) log.info({ filled }, 'search text filled in');
     await bootstrap(db.orm.em.fork(), log, env.ADMIN_PASSWORD);
   } catch (err) {
     await db.close();

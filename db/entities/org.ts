@@ -1,12 +1,18 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 
 // Columns shared by every record of the engine: identity, audit stamps and custom fields.
-const recordColumns = (p: typeof defineEntity.properties) => ({
+export const recordColumns = (p: typeof defineEntity.properties) => ({
   id: p.uuid().primary(),
   createdAt: p.datetime().onCreate(() => new Date()),
   updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   createdBy: p.uuid().nullable(),
   custom: p.json<Record<string, unknown>>().default('{}'),
+});
+
+/** Substring search (Chinese included, plus pinyin) runs on a trigram index over search_text. */
+export const trigramIndex = (table: string) => ({
+  name: `${table}_search_trgm`,
+  expression: `create index "${table}_search_trgm" on "${table}" using gin ("search_text" gin_trgm_ops)`,
 });
 
 export const Organisation = defineEntity({
@@ -40,6 +46,7 @@ export const Department = defineEntity({
 export const Employee = defineEntity({
   name: 'Employee',
   tableName: 'employee',
+  indexes: [trigramIndex('employee')],
   properties: (p) => ({
     ...recordColumns(p),
     code: p.string().length(32).unique(),
@@ -54,6 +61,7 @@ export const Employee = defineEntity({
     imHandles: p.string().length(500).nullable(),
     category: p.string().length(32).default('fullTime'),
     active: p.boolean().default(true),
+    searchText: p.text().default(''),
   }),
 });
 

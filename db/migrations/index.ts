@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127083417_foundation } from './Migration20261127083417_foundation';
+import { Migration20261127091753_records } from './Migration20261127091753_records';
 
 // Every migration, in order. `npm run db:migration:create` writes a new file; add it here.
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127083417_foundation', class: Migration20261127083417_foundation },
+  { name: 'Migration20261127091753_records', class: Migration20261127091753_records },
 ];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Action, Level } from '../../db/entities';
-import { mergeGrants, type EffectiveGrant, type EffectivePermissions } from './permissions';
+import { fullGrant, mergeGrants, type EffectiveGrant, type EffectivePermissions } from './permissions';
 import { permissionObjects } from './catalog';
 import { AppError } from '../errors';
 import { query } from '../../db/sql';
@@ -46,7 +46,9 @@ export async function loadPrincipal(em: EntityManager, userId: string): Promise<
     isAdmin: groups.some((g) => g.builtin === 'administrators'),
     locale: user.locale,
     groupIds: groups.map((g) => g.id),
-    permissions: mergeGrants(permissionObjects(), groups.map((g) => g.permissions)),
+    // Administrators hold every right on every object, including custom types created after
+    // their group was last saved.
+    permissions: mergeGrants(permissionObjects(), groups.some((g) => g.builtin === 'administrators') ? [fullGrant(permissionObjects())] : groups.map((g) => g.permissions)),
     departmentScope(current) {
       scope ??= departmentSubtree(current, user.department_id);
       return scope;

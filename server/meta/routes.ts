@@ -1,6 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../errors';
-import { errorResponses, json, router } from '../openapi';
+import { errorResponses, json, jsonBody, OkSchema, router } from '../openapi';
+import type { AppEnv } from '../context';
+import { loadPrincipal } from '../auth/principal';
+import { levelFor } from '../records/query';
+import { addField, createCustomObject, deleteField, FieldInputSchema, FieldPatchSchema, ObjectInputSchema, updateField, type MetaContext } from './custom';
 import { principalOf, requireAuth } from '../middleware/session';
 import type { Principal } from '../auth/principal';
 import { allObjects, fieldsOf, findObject } from '../records/registry';
@@ -18,6 +22,11 @@ const FieldMetaSchema = z.object({
   readOnly: z.boolean(),
   readable: z.boolean(),
   editable: z.boolean(),
+  tracked: z.boolean(),
+  indexed: z.boolean(),
+  custom: z.boolean(),
+  help: LabelSchema.optional(),
+  defaultValue: z.unknown().optional(),
 });
 const ObjectMetaSchema = z
   .object({
@@ -29,12 +38,36 @@ const ObjectMetaSchema = z
     listColumns: z.array(z.string()),
     defaultSort: z.string(),
     tree: z.object({ parentField: z.string() }).optional(),
+    custom: z.boolean(),
   })
   .openapi('ObjectMeta');
 
+const ObjectParam = z.object({ object: z.string().openapi({ param: { name: 'object', in: 'path' } }) });
+const FieldParam = ObjectParam.extend({ field: z.string().openapi({ param: { name: 'field', in: 'path' } }) });
+
+/** Changing metadata is for administrators. */
+function requireAdmin(c: { var: AppEnv['Variables'] }): Principal {
+  const principal = principalOf(c);
+  if (!principal.isAdmin) throw new AppError('forbidden');
+  return principal;
+}
+
+const metaContext = (c: { var: AppEnv['Variables'] }): MetaContext => ({ em: c.var.em, bus: c.var.services.bus });
+
+/** Rights are computed per request; after a new object exists, compute them again so it is covered. */
+async function reloadPrincipal(c: { var: AppEnv['Variables'] }) {
+  return loadPrincipal(c.var.em, principalOf(c).userId);
+}
+
+function presentField(object: string, name: string, c: { var: AppEnv['Variables'] }) {
+  const presented = presentObject(findObject(object)!, principalOf(c)).fields.find((f) => f.name === name);
+  if (!presented) throw new AppError('not_found');
+  return presented;
+}
+
 /** Metadata as this user sees it: unreadable fields are left out, editability is per user. */
 function presentObject(def: ObjectDef, principal: Principal) {
-  const grant = principal.permissions[def.name];
+  const grant = principal.permissions[def.name] ?? { create: 'none', read: 'none', edit: 'none', delete: 'none', export: 'none', deny: { read: [], edit: [] } };
   const canEdit = grant.edit !== 'none' || grant.create !== 'none';
   const fields = fieldsOf(def)
     .filter((f) => !grant.deny.read.includes(f.name))
@@ -49,6 +82,11 @@ function presentObject(def: ObjectDef, principal: Principal) {
       readOnly: Boolean(f.readOnly),
       readable: true,
       editable: canEdit && !f.readOnly && !grant.deny.edit.includes(f.name),
+      tracked: Boolean(f.tracked),
+      indexed: Boolean(f.indexed),
+      custom: Boolean(f.custom),
+      ...(f.help ? { help: f.help } : {}),
+      ...(f.defaultValue !== undefined ? { defaultValue: f.defaultValue } : {}),
     }));
   return {
     name: def.name,
@@ -59,6 +97,7 @@ function presentObject(def: ObjectDef, principal: Principal) {
     listColumns: def.listColumns.filter((c) => fields.some((f) => f.name === c)),
     defaultSort: def.defaultSort,
     ...(def.tree ? { tree: def.tree } : {}),
+    custom: Boolean(def.custom),
   };
 }
 
@@ -69,7 +108,7 @@ export const metaRoutes = router()
     async (c) => {
       const principal = principalOf(c);
       const items = allObjects()
-        .filter((o) => principal.permissions[o.name].read !== 'none')
+        .filter((o) => levelFor(principal, o, 'read') !== 'none')
         .map((o) => presentObject(o, principal));
       return c.json({ items }, 200);
     },
@@ -86,7 +125,70 @@ export const metaRoutes = router()
     async (c) => {
       const principal = principalOf(c);
       const def = findObject(c.req.valid('param').object);
-      if (!def || principal.permissions[def.name].read === 'none') throw new AppError('not_found');
+      if (!def || def.hidden || levelFor(principal, def, 'read') === 'none') throw new AppError('not_found');
       return c.json(presentObject(def, principal), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/meta/objects',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: jsonBody(ObjectInputSchema.openapi('CustomObjectInput')),
+      responses: { 201: json(ObjectMetaSchema, 'Created'), ...errorResponses },
+    }),
+    async (c) => {
+      const principal = requireAdmin(c);
+      const def = await createCustomObject(metaContext(c), c.req.valid('json'));
+      return c.json(presentObject(def, (await reloadPrincipal(c)) ?? principal), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/meta/objects/{object}/fields',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: { params: ObjectParam, ...jsonBody(FieldInputSchema.openapi('CustomFieldInput')) },
+      responses: { 201: json(FieldMetaSchema, 'Created'), ...errorResponses },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const { object } = c.req.valid('param');
+      const field = await addField(metaContext(c), object, c.req.valid('json'));
+      return c.json(presentField(object, field.name, c), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/meta/objects/{object}/fields/{field}',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: { params: FieldParam, ...jsonBody(FieldPatchSchema.openapi('CustomFieldPatch')) },
+      responses: { 200: json(FieldMetaSchema), ...errorResponses },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const { object, field } = c.req.valid('param');
+      await updateField(metaContext(c), object, field, c.req.valid('json'));
+      return c.json(presentField(object, field, c), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/meta/objects/{object}/fields/{field}',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: { params: FieldParam },
+      responses: { 200: json(OkSchema), ...errorResponses },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const { object, field } = c.req.valid('param');
+      await deleteField(metaContext(c), object, field);
+      return c.json({ ok: true as const }, 200);
     },
   );

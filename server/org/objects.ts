@@ -81,6 +81,8 @@ export const employeeObject: ObjectDef = {
   listColumns: ['code', 'name', 'departmentId', 'mobile', 'email', 'category', 'active'],
   scope: { department: 'department_id', owner: 'id' },
   autoCode: { prefix: 'E', digits: 4 },
+  searchText: true,
+  subtitleField: 'mobile',
   fields: [
     { name: 'code', column: 'code', type: 'text', label: l('Code', '工号'), maxLength: 32, unique: true, searchable: true },
     { name: 'name', column: 'name', type: 'text', label: l('Name', '姓名'), required: true, maxLength: 100, searchable: true },

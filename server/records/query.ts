@@ -7,6 +7,7 @@ import { fieldOf, fieldsOf, findObject } from './registry';
 import type { FieldDef, FieldType, ObjectDef } from './types';
 import { fieldSchema } from './validate';
 import { runSql, type Sql } from '../../db/sql';
+import { normaliseQuery } from '../search/text';
 
 
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -36,6 +37,12 @@ export function col(field: FieldDef, alias = 't'): string {
     default:
       return text;
   }
+}
+
+/** The principal's level for an action; the system (no principal) may do anything, an object without a grant gives nothing. */
+export function levelFor(principal: Principal | null, def: ObjectDef, action: 'create' | 'read' | 'edit' | 'delete' | 'export'): Level {
+  if (!principal) return 'all';
+  return principal.permissions[def.name]?.[action] ?? 'none';
 }
 
 /** Rows of this object only, where several objects share a table. */
@@ -198,6 +205,22 @@ function orderSql(def: ObjectDef, sort: string | undefined, readDenied: string[]
   return parts.join(', ');
 }
 
+/**
+ * The quick search of a list. Objects with a search_text column match it (text, pinyin,
+ * initials, bare phone digits) unless a searchable field is hidden from the reader, in which
+ * case only the fields they may read are searched.
+ */
+export function quickSearch(def: ObjectDef, q: string, readDenied: string[]): Sql {
+  const variants = normaliseQuery(q).map((v) => `%${escapeLike(v)}%`);
+  const searchable = def.fields.filter((f) => f.searchable);
+  const visible = searchable.filter((f) => !readDenied.includes(f.name));
+  if (def.searchText && visible.length === searchable.length) {
+    return { text: `(${variants.map(() => 't.search_text ilike ?').join(' or ')})`, bindings: variants };
+  }
+  const parts = visible.flatMap((f) => variants.map((v) => ({ text: `${col(f)}::text ilike ?`, binding: v })));
+  return { text: `(${parts.map((p) => p.text).join(' or ') || 'false'})`, bindings: parts.map((p) => p.binding) };
+}
+
 export type ReadParams = { filter?: FilterNode; q?: string };
 
 /**
@@ -207,21 +230,17 @@ export type ReadParams = { filter?: FilterNode; q?: string };
 export async function readableWhere(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ReadParams, action: 'read' | 'export' = 'read'): Promise<Sql> {
   const grant = principal?.permissions[def.name];
   const readDenied = grant?.deny.read ?? [];
-  const scope = await scopeCondition(em, def, principal, grant?.read ?? 'all');
+  const scope = await scopeCondition(em, def, principal, levelFor(principal, def, 'read'));
   if (!scope) throw new AppError('forbidden');
   const where: Sql[] = [discriminatorSql(def), scope];
   // Exporting needs both rights: the rows must be readable and exportable.
   if (action === 'export') {
-    const exportScope = await scopeCondition(em, def, principal, grant?.export ?? 'all');
+    const exportScope = await scopeCondition(em, def, principal, levelFor(principal, def, 'export'));
     if (!exportScope) throw new AppError('forbidden');
     where.push(exportScope);
   }
   if (params.filter) where.push(compileFilter(def, params.filter, readDenied));
-  if (params.q?.trim()) {
-    const searchable = def.fields.filter((f) => f.searchable && !readDenied.includes(f.name));
-    const pattern = `%${escapeLike(params.q.trim())}%`;
-    where.push({ text: `(${searchable.map((f) => `${col(f)} ilike ?`).join(' or ') || 'false'})`, bindings: searchable.map(() => pattern) });
-  }
+  if (params.q?.trim()) where.push(quickSearch(def, params.q, readDenied));
   return { text: where.map((w) => w.text).join(' and '), bindings: where.flatMap((w) => w.bindings) };
 }
 
@@ -252,7 +271,7 @@ export async function listRecords(em: EntityManager, def: ObjectDef, principal: 
 export async function findRecord(em: EntityManager, def: ObjectDef, principal: Principal | null, id: string, level?: Level): Promise<RecordDto | null> {
   if (!z.uuid().safeParse(id).success) return null;
   const grant = principal?.permissions[def.name];
-  const scope = await scopeCondition(em, def, principal, level ?? grant?.read ?? 'all');
+  const scope = await scopeCondition(em, def, principal, level ?? levelFor(principal, def, 'read'));
   if (!scope) return null;
   const { columns, joins } = selectSql(def, grant?.deny.read ?? []);
   const only = discriminatorSql(def);

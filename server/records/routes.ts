@@ -8,6 +8,7 @@ import { createRecord, deleteRecord, requireObject, updateRecord, type WriteCont
 import { fieldErrorsFromZod } from '../validation';
 import { groupRecords } from './groups';
 import { exportRecords } from './export';
+import { readFieldHistory } from './history';
 
 const RecordSchema = z.record(z.string(), z.unknown()).openapi('Record');
 const ObjectParam = z.object({ object: z.string().openapi({ param: { name: 'object', in: 'path' } }) });
@@ -18,6 +19,12 @@ const ListQuery = z.object({
   q: z.string().max(200).optional(),
   ...Paging,
 });
+const BulkAssignSchema = z
+  .strictObject({ ids: z.array(z.uuid()).min(1).max(1000), ownerId: z.uuid().nullable().optional(), departmentId: z.uuid().nullable().optional() })
+  .openapi('BulkAssign');
+const HistoryEntrySchema = z
+  .object({ field: z.string(), old: z.unknown(), new: z.unknown(), userId: z.string().nullable(), userLogin: z.string().nullable(), channel: z.string(), at: z.string() })
+  .openapi('FieldHistoryEntry');
 const ExportQuery = z.object({
   format: z.enum(['xlsx', 'csv']).default('xlsx'),
   columns: z.string().max(2000).optional().openapi({ description: 'Comma-separated fields; the list columns when absent' }),
@@ -129,6 +136,45 @@ export const recordRoutes = router()
           'content-disposition': `attachment; filename="${filename}"`,
         },
       }) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/records/{object}/bulk-assign',
+      tags: ['records'],
+      middleware: requireAuth,
+      request: { params: ObjectParam, body: { content: { 'application/json': { schema: BulkAssignSchema } }, required: true } },
+      responses: { 200: json(z.object({ updated: z.number() })), ...errorResponses },
+    }),
+    async (c) => {
+      const { object } = c.req.valid('param');
+      const { ids, ...assign } = c.req.valid('json');
+      if (!assign.ownerId && !assign.departmentId) throw invalid([{ field: 'ownerId', code: 'required' }]);
+      const ctx = writeContext(c);
+      // All or nothing: one record the user may not touch fails the whole assignment.
+      const updated = await ctx.em.transactional(async (em) => {
+        for (const id of ids) await updateRecord({ ...ctx, em }, object, id, assign);
+        return ids.length;
+      });
+      return c.json({ updated }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/records/{object}/{id}/history',
+      tags: ['records'],
+      middleware: requireAuth,
+      request: { params: RecordParam },
+      responses: { 200: json(z.object({ items: z.array(HistoryEntrySchema) })), ...errorResponses },
+    }),
+    async (c) => {
+      const { object, id } = c.req.valid('param');
+      const def = requireObject(object);
+      const principal = principalOf(c);
+      if (!(await findRecord(c.var.em, def, principal, id))) throw new AppError('not_found');
+      return c.json({ items: await readFieldHistory(c.var.em, def, id, principal.permissions[def.name]?.deny.read ?? []) }, 200);
     },
   )
   .openapi(

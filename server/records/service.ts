@@ -9,6 +9,8 @@ import { runSql } from '../../db/sql';
 import type { FieldDef, ObjectDef } from './types';
 import { validateInput } from './validate';
 import { writeOperationLog } from '../logs/service';
+import { writeFieldHistory } from './history';
+import { searchTerms } from '../search/text';
 
 /** Who writes and through which door; every record write needs one. */
 export type WriteContext = {
@@ -160,7 +162,8 @@ export async function createRecord(ctx: WriteContext, object: string, input: unk
     await checkWriteScope(em, def, ctx.principal, 'create', id);
     const changes = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { old: null, new: v }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'create', changes, channel: ctx.channel });
-    return (await findRecord(em, def, null, id))!;
+    await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
+    return updateSearchText(em, def, id);
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'create', fields: Object.keys(values) });
   return filterReadable(ctx, def, record);
@@ -182,7 +185,7 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     // Lock the row so two concurrent edits serialise and the history stays exact.
     const [before] = await runSql<Record<string, unknown>>(em, { text: `select * from ${ident(def.table)} where id = ? for update`, bindings: [id] });
     const old = (await findRecord(em, def, null, id))!;
-    const diff = Object.fromEntries(Object.entries(values).filter(([k, v]) => !sameValue(old[k], v)));
+    const diff = Object.fromEntries(Object.entries(values).filter(([k, v]) => !sameValue(fieldByName(def, k), old[k], v)));
     changed = Object.keys(diff);
     if (!before || changed.length === 0) return old;
     // Someone who may edit only their own records must not move one into another department:
@@ -206,7 +209,8 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     await checkWriteScope(em, def, ctx.principal, 'edit', id);
     const changes = Object.fromEntries(changed.map((k) => [k, { old: old[k] ?? null, new: diff[k] }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'update', changes, channel: ctx.channel });
-    return (await findRecord(em, def, null, id))!;
+    await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
+    return updateSearchText(em, def, id);
   });
   if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
   return filterReadable(ctx, def, record);
@@ -232,9 +236,27 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
   emitAfterCommit(ctx, { object: def.name, id, action: 'delete', fields: def.fields.map((f) => f.name) });
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** Rewrites the record's search_text from its searchable fields; returns the fresh record. */
+export async function updateSearchText(em: EntityManager, def: ObjectDef, id: string): Promise<RecordDto> {
+  const record = (await findRecord(em, def, null, id))!;
+  if (!def.searchText) return record;
+  const text = def.fields
+    .filter((f) => f.searchable && typeof record[f.name] === 'string')
+    .map((f) => searchTerms(record[f.name] as string, f.type === 'phone' ? 'phone' : 'text'))
+    .filter(Boolean)
+    .join(' ');
+  // A record with nothing searchable still gets a marker, so the backfill does not revisit it.
+  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [text || ' ', id] });
+  return record;
+}
+
+/** Whether a submitted value equals the stored one (so an unchanged field writes and logs nothing). */
+function sameValue(field: FieldDef, a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a == null || b == null) return a == null && b == null;
+  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  // 1200 and "1200.00" are the same amount.
+  if (['number', 'money', 'percent'].includes(field.type)) return Number(a) === Number(b);
   return String(a) === String(b);
 }
 

@@ -76,6 +76,12 @@ export type ObjectDef = {
   discriminator?: string;
   /** Defined by an administrator at run time. */
   custom?: boolean;
+  /** Internal: reachable as a relation target, not listed as an object of its own. */
+  hidden?: boolean;
+  /** Keeps a `search_text` column (text, pinyin, initials, bare digits) for quick and global search. */
+  searchText?: boolean;
+  /** Field shown under the title in search results. */
+  subtitleField?: string;
 };
 
 /** System columns every record table has. */

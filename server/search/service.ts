@@ -1,0 +1,53 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../auth/principal';
+import { runSql } from '../../db/sql';
+import { allObjects, fieldOf } from '../records/registry';
+import { col, discriminatorSql, ident, levelFor, quickSearch, scopeCondition } from '../records/query';
+import { normaliseQuery } from './text';
+import { updateSearchText } from '../records/service';
+
+export type SearchHit = { object: string; id: string; title: string; subtitle: string | null; score: number };
+
+/**
+ * Global search: every object with a search_text, only rows the principal may read, ranked by
+ * trigram similarity (exact prefix matches first).
+ */
+export async function globalSearch(em: EntityManager, principal: Principal, q: string, limit: number): Promise<SearchHit[]> {
+  const needle = normaliseQuery(q)[0];
+  if (!needle) return [];
+  const hits: SearchHit[] = [];
+  for (const def of allObjects().filter((o) => o.searchText)) {
+    if (levelFor(principal, def, 'read') === 'none') continue;
+    const scope = (await scopeCondition(em, def, principal, levelFor(principal, def, 'read')))!;
+    const only = discriminatorSql(def);
+    const readDenied = principal.permissions[def.name]?.deny.read ?? [];
+    const match = quickSearch(def, q, readDenied);
+    const title = fieldOf(def, def.titleField)!;
+    const subtitle = def.subtitleField && !readDenied.includes(def.subtitleField) ? fieldOf(def, def.subtitleField) : undefined;
+    const rows = await runSql<{ id: string; title: string; subtitle: string | null; score: number }>(em, {
+      text: `select t.id, ${col(title)} as title, ${subtitle ? `${col(subtitle)}::text` : 'null'} as subtitle,
+                    similarity(t.search_text, ?) + case when lower(${col(title)}) like ? then 1 else 0 end as score
+               from ${ident(def.table)} t
+              where ${only.text} and ${scope.text} and ${match.text}
+              order by score desc limit ?`,
+      bindings: [needle, `${needle.replace(/[\\%_]/g, (m) => `\\${m}`)}%`, ...only.bindings, ...scope.bindings, ...match.bindings, limit],
+    });
+    hits.push(...rows.map((r) => ({ object: def.name, id: r.id, title: r.title, subtitle: r.subtitle, score: Number(r.score) })));
+  }
+  return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** Fills search_text for rows written before the column existed (or imported raw). */
+export async function backfillSearchText(em: EntityManager): Promise<number> {
+  let total = 0;
+  for (const def of allObjects().filter((o) => o.searchText)) {
+    const only = discriminatorSql(def);
+    for (;;) {
+      const rows = await runSql<{ id: string }>(em, { text: `select t.id from ${ident(def.table)} t where t.search_text = '' and ${only.text} limit 500`, bindings: only.bindings });
+      for (const r of rows) await updateSearchText(em, def, r.id);
+      total += rows.length;
+      if (rows.length < 500) break;
+    }
+  }
+  return total;
+}
