@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { registerBuiltInObjects } from './objects';
 import { checkObjectsAgainstEntities } from './records/registry';
 import { bootstrap } from './bootstrap';
+import { setTimeZone } from './time';
 import { loadCustomMetadata } from './meta/custom';
 import { backfillSearchText } from './search/service';
 
@@ -30,6 +31,7 @@ export function createLogger(env: Pick<Env, 'LOG_LEVEL'>) {
 
 /** Opens the database, migrates, bootstraps and prepares the services (no listening yet). */
 export async function prepareServices(env: Env, log = createLogger(env)): Promise<Services> {
+  setTimeZone(env.TIME_ZONE);
   const db = await initORM({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
   try {
     const applied = await migrate(db, env.DATABASE_URL);

@@ -8,6 +8,7 @@ import type { FieldDef, FieldType, ObjectDef } from './types';
 import { fieldSchema } from './validate';
 import { runSql, type Sql } from '../../db/sql';
 import { normaliseQuery } from '../search/text';
+import { relativeDateOps, relativeRange, timeZone, type RelativeDateOp } from '../time';
 
 
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -53,15 +54,21 @@ export function discriminatorSql(def: ObjectDef, alias = 't'): Sql {
 export type FilterNode =
   | { and: FilterNode[] }
   | { or: FilterNode[] }
-  | { field: string; op: string; value?: unknown };
+  | { field: string; op: string; value?: unknown }
+  /** Records with (or, with `exists: false`, without) a related record matching `where`: e.g. customers with an activity in the last 30 days. */
+  | { related: string; via: string; where?: FilterNode; exists?: boolean };
 
 export const filterSchema: z.ZodType<FilterNode> = z.lazy(() =>
   z.union([
     z.strictObject({ and: z.array(filterSchema).max(50) }),
     z.strictObject({ or: z.array(filterSchema).max(50) }),
     z.strictObject({ field: z.string().max(64), op: z.string().max(16), value: z.unknown().optional() }),
+    z.strictObject({ related: z.string().max(64), via: z.string().max(64), where: filterSchema.optional(), exists: z.boolean().optional() }),
   ]),
 );
+
+/** What compiling a filter needs: who reads (related records are scoped too) and the table alias. */
+export type FilterContext = { em: EntityManager; principal: Principal | null; alias: string; depth: number };
 
 const comparable: FieldType[] = ['number', 'money', 'date', 'dateTime', 'text', 'email', 'phone', 'url', 'longText'];
 const textual: FieldType[] = ['text', 'longText', 'email', 'phone', 'url'];
@@ -73,18 +80,30 @@ function opsFor(field: FieldDef, def: ObjectDef): string[] {
   if (comparable.includes(field.type)) base.push('lt', 'lte', 'gt', 'gte', 'between');
   if (field.type === 'relation' && findObject(field.relation!)?.tree) base.push('under');
   if (field.name === 'id' && def.tree) base.push('under');
+  if (field.type === 'date' || field.type === 'dateTime') base.push(...relativeDateOps);
+  if (field.type === 'multiSelect') return ['containsAny', 'containsAll', 'isNull', 'isNotNull'];
   return base;
 }
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
-function compileLeaf(def: ObjectDef, node: { field: string; op: string; value?: unknown }, readDenied: string[], path: string): Sql {
+function compileLeaf(def: ObjectDef, node: { field: string; op: string; value?: unknown }, readDenied: string[], path: string, alias: string): Sql {
   const field = fieldOf(def, node.field);
   if (!field || readDenied.includes(field.name)) throw invalid([{ field: `${path}.field`, code: 'unknown_field' }]);
   if (!opsFor(field, def).includes(node.op)) throw invalid([{ field: `${path}.op`, code: 'invalid_option' }]);
-  const c = col(field);
+  const c = col(field, alias);
   if (node.op === 'isNull') return { text: `${c} is null`, bindings: [] };
   if (node.op === 'isNotNull') return { text: `${c} is not null`, bindings: [] };
+  if ((relativeDateOps as readonly string[]).includes(node.op)) return relativeDateSql(field, c, node.op as RelativeDateOp, node.value, path);
+  if (node.op === 'containsAny' || node.op === 'containsAll') {
+    const options = new Set((field.options ?? []).map((o) => o.value));
+    if (!Array.isArray(node.value) || node.value.length === 0 || node.value.length > 100 || !node.value.every((v) => options.has(v as string))) {
+      throw invalid([{ field: `${path}.value`, code: 'invalid_option' }]);
+    }
+    // @> on JSON arrays: no array literals, no `?` operators that the placeholder syntax would eat.
+    const parts = node.op === 'containsAll' ? [JSON.stringify(node.value)] : node.value.map((v) => JSON.stringify([v]));
+    return { text: `(${parts.map(() => `coalesce(${c}, '[]'::jsonb) @> ?::jsonb`).join(node.op === 'containsAll' ? ' and ' : ' or ')})`, bindings: parts };
+  }
   const valueSchema = field.name === 'id' ? z.uuid() : fieldSchema({ ...field, required: true });
   const parseValue = (v: unknown, p: string) => {
     const r = valueSchema.safeParse(v);
@@ -112,9 +131,9 @@ function compileLeaf(def: ObjectDef, node: { field: string; op: string; value?: 
     case 'under': {
       const target = field.name === 'id' ? def : findObject(field.relation!)!;
       const value = parseValue(node.value, `${path}.value`);
-      const parentCol = ident(fieldOf(target, target.tree!.parentField)!.column);
+      const parent = fieldOf(target, target.tree!.parentField)!;
       return {
-        text: `${c} in (with recursive sub(id) as (select id from ${ident(target.table)} where id = ? union select x.id from ${ident(target.table)} x join sub on x.${parentCol} = sub.id) select id from sub)`,
+        text: `${c} in (with recursive sub(id) as (select id from ${ident(target.table)} where id = ? union select x.id from ${ident(target.table)} x join sub on ${col(parent, 'x')} = sub.id) select id from sub)`,
         bindings: [value],
       };
     }
@@ -127,32 +146,67 @@ function compileLeaf(def: ObjectDef, node: { field: string; op: string; value?: 
   }
 }
 
-export function compileFilter(def: ObjectDef, node: FilterNode, readDenied: string[], path = 'filter'): Sql {
+function relativeDateSql(field: FieldDef, c: string, op: RelativeDateOp, value: unknown, path: string): Sql {
+  let n = 0;
+  if (op === 'lastNDays' || op === 'nextNDays') {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 3660) throw invalid([{ field: `${path}.value`, code: 'invalid_type' }]);
+    n = value;
+  }
+  const [start, end] = relativeRange(op, n);
+  // Day boundaries are the company's, whatever zone the database or server runs in.
+  if (field.type === 'date') return { text: `(${c} >= ?::date and ${c} < ?::date)`, bindings: [start, end] };
+  const tz = timeZone();
+  return { text: `(${c} >= (?::date)::timestamp at time zone ? and ${c} < (?::date)::timestamp at time zone ?)`, bindings: [start, tz, end, tz] };
+}
+
+/** Compiles a filter tree to SQL on `ctx.alias`; every field, operator and related object is checked against metadata. */
+export async function compileFilter(def: ObjectDef, node: FilterNode, readDenied: string[], ctx: FilterContext, path = 'filter'): Promise<Sql> {
   if ('and' in node || 'or' in node) {
     const parts = 'and' in node ? node.and : node.or;
     if (parts.length === 0) return { text: 'true', bindings: [] };
-    const compiled = parts.map((p, i) => compileFilter(def, p, readDenied, `${path}.${i}`));
+    const compiled: Sql[] = [];
+    for (const [i, p] of parts.entries()) compiled.push(await compileFilter(def, p, readDenied, ctx, `${path}.${i}`));
     return {
       text: `(${compiled.map((s) => s.text).join('and' in node ? ' and ' : ' or ')})`,
       bindings: compiled.flatMap((s) => s.bindings),
     };
   }
-  return compileLeaf(def, node, readDenied, path);
+  if ('related' in node) return compileRelated(def, node, ctx, path);
+  return compileLeaf(def, node, readDenied, path, ctx.alias);
+}
+
+/** EXISTS over a related object's records that point here through `via`, limited to those the reader may see. */
+async function compileRelated(def: ObjectDef, node: { related: string; via: string; where?: FilterNode; exists?: boolean }, ctx: FilterContext, path: string): Promise<Sql> {
+  const related = findObject(node.related);
+  if (!related || related.hidden || levelFor(ctx.principal, related, 'read') === 'none') throw invalid([{ field: `${path}.related`, code: 'unknown_field' }]);
+  const via = fieldOf(related, node.via);
+  const relatedDenied = ctx.principal?.permissions[related.name]?.deny.read ?? [];
+  if (!via || via.type !== 'relation' || via.relation !== def.name || relatedDenied.includes(via.name)) throw invalid([{ field: `${path}.via`, code: 'unknown_field' }]);
+  if (ctx.depth >= 3) throw invalid([{ field: path, code: 'too_big', params: { max: 3 } }]);
+  const alias = `r${ctx.depth + 1}`;
+  const inner = { ...ctx, alias, depth: ctx.depth + 1 };
+  const scope = (await scopeCondition(ctx.em, related, ctx.principal, levelFor(ctx.principal, related, 'read'), alias))!;
+  const only = discriminatorSql(related, alias);
+  const where = node.where ? await compileFilter(related, node.where, relatedDenied, inner, `${path}.where`) : { text: 'true', bindings: [] };
+  return {
+    text: `${node.exists === false ? 'not ' : ''}exists (select 1 from ${ident(related.table)} ${alias} where ${col(via, alias)} = ${ctx.alias}.id and ${only.text} and ${scope.text} and ${where.text})`,
+    bindings: [...only.bindings, ...scope.bindings, ...where.bindings],
+  };
 }
 
 /**
  * The rows a user may see (or act on) at a permission level, as a SQL condition on alias `t`.
  * Returns null when the level grants nothing.
  */
-export async function scopeCondition(em: EntityManager, def: ObjectDef, principal: Principal | null, level: Level): Promise<Sql | null> {
+export async function scopeCondition(em: EntityManager, def: ObjectDef, principal: Principal | null, level: Level, alias = 't'): Promise<Sql | null> {
   if (!principal || level === 'all') return { text: 'true', bindings: [] };
   if (level === 'none') return null;
   const parts: Sql[] = [];
-  if (def.scope.owner && principal.employeeId) parts.push({ text: `t.${ident(def.scope.owner)} = ?`, bindings: [principal.employeeId] });
-  if (level === 'own' && !def.scope.owner) parts.push({ text: 't.created_by = ?', bindings: [principal.userId] });
+  if (def.scope.owner && principal.employeeId) parts.push({ text: `${alias}.${ident(def.scope.owner)} = ?`, bindings: [principal.employeeId] });
+  if (level === 'own' && !def.scope.owner) parts.push({ text: `${alias}.created_by = ?`, bindings: [principal.userId] });
   if (level === 'department' && def.scope.department) {
     const ids = await principal.departmentScope(em);
-    if (ids.length) parts.push({ text: `t.${ident(def.scope.department)} in (${ids.map(() => '?').join(', ')})`, bindings: ids });
+    if (ids.length) parts.push({ text: `${alias}.${ident(def.scope.department)} in (${ids.map(() => '?').join(', ')})`, bindings: ids });
   }
   if (parts.length === 0) return { text: 'false', bindings: [] };
   return { text: `(${parts.map((p) => p.text).join(' or ')})`, bindings: parts.flatMap((p) => p.bindings) };
@@ -239,7 +293,7 @@ export async function readableWhere(em: EntityManager, def: ObjectDef, principal
     if (!exportScope) throw new AppError('forbidden');
     where.push(exportScope);
   }
-  if (params.filter) where.push(compileFilter(def, params.filter, readDenied));
+  if (params.filter) where.push(await compileFilter(def, params.filter, readDenied, { em, principal, alias: 't', depth: 0 }));
   if (params.q?.trim()) where.push(quickSearch(def, params.q, readDenied));
   return { text: where.map((w) => w.text).join(' and '), bindings: where.flatMap((w) => w.bindings) };
 }
