@@ -18,10 +18,12 @@ import { recordRoutes } from './records/routes';
 import { metaRoutes } from './meta/routes';
 import { orgRoutes } from './org/routes';
 import { searchRoutes } from './search/routes';
+import { viewRoutes } from './views/routes';
 import { query } from '../db/sql';
 import { CLIENT_DIST } from './client-build';
 
 export const MAX_JSON_BODY = 1024 * 1024;
+export const MAX_IMPORT_BODY = 21 * 1024 * 1024;
 
 const healthRoute = createRoute({
   method: 'get',
@@ -47,7 +49,8 @@ function buildApi() {
     .route('/', recordRoutes)
     .route('/', orgRoutes)
     .route('/', logRoutes)
-    .route('/', searchRoutes);
+    .route('/', searchRoutes)
+    .route('/', viewRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;
@@ -71,14 +74,14 @@ export function createApp(services: Services) {
   const app = router();
   app.use('*', requestContext(services));
   app.use('*', securityHeaders);
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_JSON_BODY,
-      onError: () => {
-        throw new AppError('payload_too_large');
-      },
-    }),
+  const tooLarge = () => {
+    throw new AppError('payload_too_large');
+  };
+  const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BODY, onError: tooLarge });
+  // Record imports upload spreadsheets of up to 20 MB (plus multipart framing).
+  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BODY, onError: tooLarge });
+  app.use('/api/*', (c, next) =>
+    (c.req.method === 'POST' && /^\/api\/records\/[^/]+\/import$/.test(c.req.path) && /^multipart\/form-data/i.test(c.req.header('content-type') ?? '') ? importLimit : jsonLimit)(c, next),
   );
   app.use('/api/*', csrfGuard);
   app.use('/api/*', sessionLoader);

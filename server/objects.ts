@@ -4,9 +4,11 @@ import { productObjects } from './products/objects';
 import { expenseObjects } from './expenses/objects';
 import { customRecordObject } from './meta/custom';
 import { findObject, registerObject } from './records/registry';
+import { registerEmploymentRules } from './customers/employment';
 
 /** Registers every built-in object of the record engine (once per process). */
 export function registerBuiltInObjects(): void {
   if (findObject('employee')) return;
   for (const def of [...orgObjects, ...customerObjects, ...productObjects, ...expenseObjects, customRecordObject]) registerObject(def);
+  registerEmploymentRules();
 }

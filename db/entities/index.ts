@@ -3,15 +3,17 @@ import { User, Group, Session } from './accounts';
 import { LoginLog, OperationLog, RecordCounter } from './logs';
 import { Activity, Contact, ContactEmployment, Customer, CustomerDepartment, CustomRecord, Expense, ExpenseCategory, Product, Unit } from './crm';
 import { FieldDefinition, FieldHistory, ObjectDefinition, ObjectLayout } from './meta';
+import { Folder, FolderItem, SavedView } from './views';
 
 export * from './org';
 export * from './accounts';
 export * from './logs';
 export * from './crm';
 export * from './meta';
+export * from './views';
 
 export const entities = [
   Organisation, Department, Employee, User, Group, Session, LoginLog, OperationLog, RecordCounter,
   Customer, CustomerDepartment, Contact, ContactEmployment, Activity, Unit, Product, ExpenseCategory, CustomRecord, Expense,
-  ObjectDefinition, FieldDefinition, ObjectLayout, FieldHistory,
+  ObjectDefinition, FieldDefinition, ObjectLayout, FieldHistory, SavedView, Folder, FolderItem,
 ];

@@ -275,7 +275,12 @@ export function quickSearch(def: ObjectDef, q: string, readDenied: string[]): Sq
   return { text: `(${parts.map((p) => p.text).join(' or ') || 'false'})`, bindings: parts.map((p) => p.binding) };
 }
 
-export type ReadParams = { filter?: FilterNode; q?: string };
+export type ReadParams = {
+  filter?: FilterNode;
+  q?: string;
+  /** Only records in this favourite folder of the reader. */
+  folder?: string;
+};
 
 /**
  * The WHERE of every read that spans many records (list, count, groups, export): the rows the
@@ -295,6 +300,13 @@ export async function readableWhere(em: EntityManager, def: ObjectDef, principal
   }
   if (params.filter) where.push(await compileFilter(def, params.filter, readDenied, { em, principal, alias: 't', depth: 0 }));
   if (params.q?.trim()) where.push(quickSearch(def, params.q, readDenied));
+  if (params.folder) {
+    if (!principal || !z.uuid().safeParse(params.folder).success) throw invalid([{ field: 'folder', code: 'invalid_reference' }]);
+    where.push({
+      text: `t.id in (select i.record_id from folder_item i join folder f on f.id = i.folder_id where f.id = ? and f.owner_id = ? and f.object = ?)`,
+      bindings: [params.folder, principal.userId, def.name],
+    });
+  }
   return { text: where.map((w) => w.text).join(' and '), bindings: where.flatMap((w) => w.bindings) };
 }
 

@@ -20,6 +20,27 @@ export type WriteContext = {
   channel: Channel;
 };
 
+/**
+ * Business rules that follow a write, run inside its transaction (e.g. a contact's current
+ * company follows its employment history). They write through this same service.
+ */
+export type WriteHook = (ctx: WriteContext, record: RecordDto, action: 'create' | 'update' | 'delete') => Promise<void>;
+const hooks = new Map<string, WriteHook[]>();
+
+export function registerWriteHook(object: string, hook: WriteHook): void {
+  hooks.set(object, [...(hooks.get(object) ?? []), hook]);
+}
+
+async function runHooks(ctx: WriteContext, object: string, record: RecordDto, action: 'create' | 'update' | 'delete') {
+  for (const hook of hooks.get(object) ?? []) await hook(ctx, record, action);
+}
+
+/** Options for writes made by business rules rather than people. */
+export type WriteOptions = {
+  /** Read-only fields this write may set because the system derives them. */
+  derived?: string[];
+};
+
 export function requireObject(name: string): ObjectDef {
   const def = findObject(name);
   if (!def) throw new AppError('not_found', `Unknown object "${name}"`);
@@ -163,17 +184,19 @@ export async function createRecord(ctx: WriteContext, object: string, input: unk
     const changes = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { old: null, new: v }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'create', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
-    return updateSearchText(em, def, id);
+    const created = await updateSearchText(em, def, id);
+    await runHooks({ ...ctx, em }, def.name, created, 'create');
+    return created;
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'create', fields: Object.keys(values) });
   return filterReadable(ctx, def, record);
 }
 
 /** Updates the given fields of a record; unchanged values write nothing and log nothing. */
-export async function updateRecord(ctx: WriteContext, object: string, id: string, input: unknown): Promise<RecordDto> {
+export async function updateRecord(ctx: WriteContext, object: string, id: string, input: unknown, options: WriteOptions = {}): Promise<RecordDto> {
   const def = requireObject(object);
   const grant = ctx.principal?.permissions[def.name];
-  const values = validateInput(def, input, 'update', grant?.deny.edit ?? []);
+  const values = validateInput(def, input, 'update', grant?.deny.edit ?? [], options.derived);
   let changed: string[] = [];
   const record = await ctx.em.transactional(async (em) => {
     const current = await findRecord(em, def, ctx.principal, id);
@@ -210,7 +233,9 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     const changes = Object.fromEntries(changed.map((k) => [k, { old: old[k] ?? null, new: diff[k] }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'update', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
-    return updateSearchText(em, def, id);
+    const updated = await updateSearchText(em, def, id);
+    await runHooks({ ...ctx, em }, def.name, updated, 'update');
+    return updated;
   });
   if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
   return filterReadable(ctx, def, record);
@@ -232,6 +257,7 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
     }
     const changes = Object.fromEntries(def.fields.map((f) => [f.name, { old: old[f.name] ?? null, new: null }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'delete', changes, channel: ctx.channel });
+    await runHooks({ ...ctx, em }, def.name, old, 'delete');
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'delete', fields: def.fields.map((f) => f.name) });
 }

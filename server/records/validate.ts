@@ -78,7 +78,7 @@ export type WriteMode = 'create' | 'update';
  * Validates a create or update body against the object's metadata. Unknown keys, system
  * fields and fields the user may not edit are rejected, so nothing is silently dropped.
  */
-export function validateInput(def: ObjectDef, input: unknown, mode: WriteMode, editDenied: string[]): Record<string, unknown> {
+export function validateInput(def: ObjectDef, input: unknown, mode: WriteMode, editDenied: string[], derived: string[] = []): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw invalid([{ field: 'body', code: 'invalid_type' }]);
   }
@@ -88,11 +88,12 @@ export function validateInput(def: ObjectDef, input: unknown, mode: WriteMode, e
   const systemNames = new Set(['id', 'createdAt', 'updatedAt', 'createdBy', '_labels']);
   for (const key of Object.keys(body)) {
     const field = def.fields.find((f) => f.name === key);
-    if (systemNames.has(key) || field?.readOnly || editDenied.includes(key)) errors.push({ field: key, code: 'protected_field' });
+    const settable = field && (!field.readOnly || derived.includes(key));
+    if (systemNames.has(key) || (field && !settable) || editDenied.includes(key)) errors.push({ field: key, code: 'protected_field' });
     else if (!field) errors.push({ field: key, code: 'unknown_field' });
   }
   for (const field of def.fields) {
-    if (field.readOnly || editDenied.includes(field.name)) continue;
+    if ((field.readOnly && !derived.includes(field.name)) || editDenied.includes(field.name)) continue;
     const s = fieldSchema(field);
     // Required fields must come with a create (unless they have a default or an auto code); updates are partial.
     const mayOmit = mode === 'update' || field.defaultValue !== undefined || (field.name === 'code' && def.autoCode) || !field.required;
