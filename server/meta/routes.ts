@@ -4,6 +4,7 @@ import { errorResponses, json, jsonBody, OkSchema, router } from '../openapi';
 import type { AppEnv } from '../context';
 import { loadPrincipal } from '../auth/principal';
 import { levelFor } from '../records/query';
+import { layoutOf, LayoutSchema, resetLayout, saveLayout } from './layout';
 import { addField, createCustomObject, deleteField, FieldInputSchema, FieldPatchSchema, ObjectInputSchema, updateField, type MetaContext } from './custom';
 import { principalOf, requireAuth } from '../middleware/session';
 import type { Principal } from '../auth/principal';
@@ -44,6 +45,14 @@ const ObjectMetaSchema = z
 
 const ObjectParam = z.object({ object: z.string().openapi({ param: { name: 'object', in: 'path' } }) });
 const FieldParam = ObjectParam.extend({ field: z.string().openapi({ param: { name: 'field', in: 'path' } }) });
+
+const LayoutResponse = z.object({ layout: z.record(z.string(), z.unknown()), designed: z.boolean() }).openapi('CardLayoutResponse');
+
+function readableDef(c: { var: AppEnv['Variables'] }, name: string) {
+  const def = findObject(name);
+  if (!def || def.hidden || levelFor(principalOf(c), def, 'read') === 'none') throw new AppError('not_found');
+  return def;
+}
 
 /** Changing metadata is for administrators. */
 function requireAdmin(c: { var: AppEnv['Variables'] }): Principal {
@@ -190,5 +199,51 @@ export const metaRoutes = router()
       const { object, field } = c.req.valid('param');
       await deleteField(metaContext(c), object, field);
       return c.json({ ok: true as const }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/meta/objects/{object}/layout',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: { params: ObjectParam },
+      responses: { 200: json(LayoutResponse), ...errorResponses },
+    }),
+    async (c) => {
+      const def = readableDef(c, c.req.valid('param').object);
+      return c.json(await layoutOf(c.var.em, def), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/meta/objects/{object}/layout',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: { params: ObjectParam, ...jsonBody(LayoutSchema.openapi('CardLayout')) },
+      responses: { 200: json(LayoutResponse), ...errorResponses },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const def = readableDef(c, c.req.valid('param').object);
+      await saveLayout(c.var.em, def, c.req.valid('json'));
+      return c.json(await layoutOf(c.var.em, def), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/meta/objects/{object}/layout',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: { params: ObjectParam },
+      responses: { 200: json(LayoutResponse), ...errorResponses },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const def = readableDef(c, c.req.valid('param').object);
+      await resetLayout(c.var.em, def);
+      return c.json(await layoutOf(c.var.em, def), 200);
     },
   );

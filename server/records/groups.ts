@@ -35,7 +35,8 @@ function parseMeasures(def: ObjectDef, raw: string[], readDenied: string[]): Mea
 }
 
 function groupFields(def: ObjectDef, by: string[], readDenied: string[]): FieldDef[] {
-  if (by.length === 0 || by.length > MAX_LEVELS) throw invalid([{ field: 'by', code: 'invalid_option', params: { max: MAX_LEVELS } }]);
+  // No `by`: only the grand totals (a card's sums of a related list).
+  if (by.length > MAX_LEVELS) throw invalid([{ field: 'by', code: 'invalid_option', params: { max: MAX_LEVELS } }]);
   return by.map((name) => {
     const field = fieldOf(def, name);
     if (!field || readDenied.includes(field.name) || field.type === 'longText' || field.name === 'id') {
@@ -76,7 +77,7 @@ export async function groupRecords(em: EntityManager, def: ObjectDef, principal:
   // One grouping set per level — (k0), (k0, k1), … — and () for the grand total.
   const sets = [...fields.map((_, level) => `(${levelKeys.slice(0, level + 1).flat().join(', ')})`), '()'];
   // A level's subtotal row comes before the rows nested in it.
-  const order = fields.map((f, i) => `${ident(`x${i}`)} desc, ${ident(f.type === 'relation' ? `l${i}` : `g${i}`)} asc nulls last`).join(', ');
+  const order = fields.map((f, i) => `${ident(`x${i}`)} desc, ${ident(f.type === 'relation' ? `l${i}` : `g${i}`)} asc nulls last`).join(', ') || '1';
   const rows = await runSql<Record<string, unknown>>(em, {
     text: `select ${[...selects, ...measures.map((m, i) => `${m.sql} as ${ident(`m${i}`)}`)].join(', ')}
            from ${ident(def.table)} t ${joins.join(' ')}

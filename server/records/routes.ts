@@ -36,7 +36,7 @@ const ExportQuery = z.object({
   locale: z.enum(['en', 'zh-CN']).optional(),
 });
 const GroupQuery = z.object({
-  by: z.string().max(300).openapi({ description: 'Comma-separated fields, outermost first', example: 'departmentId,gender' }),
+  by: z.string().max(300).optional().openapi({ description: 'Comma-separated fields, outermost first; leave out for grand totals only', example: 'departmentId,gender' }),
   measures: z.string().max(500).optional().openapi({ description: 'count, sum:field, avg:field, min:field, max:field', example: 'count' }),
   filter: ListQuery.shape.filter,
   q: ListQuery.shape.q,
