@@ -19,6 +19,8 @@ import { metaRoutes } from './meta/routes';
 import { orgRoutes } from './org/routes';
 import { searchRoutes } from './search/routes';
 import { viewRoutes } from './views/routes';
+import { fileRoutes } from './files/routes';
+import { MAX_UPLOAD_BYTES } from './files/service';
 import { query } from '../db/sql';
 import { CLIENT_DIST } from './client-build';
 
@@ -50,7 +52,8 @@ function buildApi() {
     .route('/', orgRoutes)
     .route('/', logRoutes)
     .route('/', searchRoutes)
-    .route('/', viewRoutes);
+    .route('/', viewRoutes)
+    .route('/', fileRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;
@@ -80,9 +83,14 @@ export function createApp(services: Services) {
   const jsonLimit = bodyLimit({ maxSize: MAX_JSON_BODY, onError: tooLarge });
   // Record imports upload spreadsheets of up to 20 MB (plus multipart framing).
   const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BODY, onError: tooLarge });
-  app.use('/api/*', (c, next) =>
-    (c.req.method === 'POST' && /^\/api\/records\/[^/]+\/import$/.test(c.req.path) && /^multipart\/form-data/i.test(c.req.header('content-type') ?? '') ? importLimit : jsonLimit)(c, next),
-  );
+  // Uploads (pictures, attachments) up to 10 MB plus framing.
+  const uploadLimit = bodyLimit({ maxSize: MAX_UPLOAD_BYTES + 64 * 1024, onError: tooLarge });
+  app.use('/api/*', (c, next) => {
+    const multipart = c.req.method === 'POST' && /^multipart\/form-data/i.test(c.req.header('content-type') ?? '');
+    if (multipart && /^\/api\/records\/[^/]+\/import$/.test(c.req.path)) return importLimit(c, next);
+    if (multipart && c.req.path === '/api/files') return uploadLimit(c, next);
+    return jsonLimit(c, next);
+  });
   app.use('/api/*', csrfGuard);
   app.use('/api/*', sessionLoader);
   app.use('/api/*', async (c, next) => {

@@ -4,6 +4,7 @@ import { LoginLog, OperationLog, RecordCounter } from './logs';
 import { Activity, Contact, ContactEmployment, Customer, CustomerDepartment, CustomRecord, Expense, ExpenseCategory, Product, Unit } from './crm';
 import { FieldDefinition, FieldHistory, ObjectDefinition, ObjectLayout } from './meta';
 import { Folder, FolderItem, SavedView } from './views';
+import { StoredFile } from './files';
 
 export * from './org';
 export * from './accounts';
@@ -11,9 +12,10 @@ export * from './logs';
 export * from './crm';
 export * from './meta';
 export * from './views';
+export * from './files';
 
 export const entities = [
   Organisation, Department, Employee, User, Group, Session, LoginLog, OperationLog, RecordCounter,
   Customer, CustomerDepartment, Contact, ContactEmployment, Activity, Unit, Product, ExpenseCategory, CustomRecord, Expense,
-  ObjectDefinition, FieldDefinition, ObjectLayout, FieldHistory, SavedView, Folder, FolderItem,
+  ObjectDefinition, FieldDefinition, ObjectLayout, FieldHistory, SavedView, Folder, FolderItem, StoredFile,
 ];

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261127093037_files } from './Migration20261127093037_files';
 import { Migration20261127092506_views } from './Migration20261127092506_views';
 import { Migration20261127083417_foundation } from './Migration20261127083417_foundation';
 import { Migration20261127091753_records } from './Migration20261127091753_records';
@@ -8,4 +9,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127083417_foundation', class: Migration20261127083417_foundation },
   { name: 'Migration20261127091753_records', class: Migration20261127091753_records },
   { name: 'Migration20261127092506_views', class: Migration20261127092506_views },
+  { name: 'Migration20261127093037_files', class: Migration20261127093037_files },
 ];
