@@ -196,8 +196,8 @@ export async function deleteField(ctx: MetaContext, object: string, name: string
   if (!field.custom) throw new AppError('conflict', 'Built-in fields cannot be removed.', { fields: [{ field: 'name', code: 'protected_field' }] });
   await ctx.em.transactional(async (em) => {
     await execute(em, `delete from field_definition where object = ? and name = ?`, [object, name]);
-    const only = def.discriminator ? ` where object = '${def.discriminator}'` : '';
-    await execute(em, `update ${ident(def.table)} set ${ident(field.json!)} = ${ident(field.json!)} - '${name}'${only}`);
+    const only = def.discriminator ? ' where object = ?' : '';
+    await execute(em, `update ${ident(def.table)} set ${ident(field.json!)} = ${ident(field.json!)} - ?${only}`, def.discriminator ? [name, def.discriminator] : [name]);
     await execute(em, `drop index if exists ${indexName(def, name)}`);
   });
   await changed(ctx);
