@@ -76,7 +76,7 @@ async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<
     const field = fieldByName(def, name);
     if (value === null || value === undefined) continue;
     if (field.type === 'relation') {
-      const target = findObject(field.relation!);
+      const target = await relationTarget(em, field, value as string);
       if (!target || !(await findRecord(em, target, principal, value as string))) errors.push({ field: name, code: 'invalid_reference' });
       else if (def.tree?.parentField === name && (await wouldCycle(em, def, id, value as string))) errors.push({ field: name, code: 'cycle' });
     }
@@ -90,6 +90,17 @@ async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<
     }
   }
   if (errors.length) throw invalid(errors);
+}
+
+/**
+ * The object a relation value points into. A link to "any business record" is checked as a
+ * record of its own custom type, with that type's permissions.
+ */
+async function relationTarget(em: EntityManager, field: FieldDef, id: string): Promise<ObjectDef | undefined> {
+  const target = findObject(field.relation!);
+  if (!target?.hidden || target.table !== 'custom_record') return target;
+  const [row] = await runSql<{ object: string }>(em, { text: `select object from custom_record where id = ?`, bindings: [id] });
+  return row ? findObject(row.object) : undefined;
 }
 
 /** True when `parentId` is the record itself or one of its descendants. */
