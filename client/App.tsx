@@ -15,6 +15,10 @@ import { NotFound } from './pages/NotFound';
 import { OperationLog } from './pages/OperationLog';
 import { Organisations } from './pages/Organisations';
 import { Users } from './pages/Users';
+import { BusinessTypesPage } from './pages/BusinessTypes';
+import { FieldsPage } from './pages/Fields';
+import { RecordCardPage } from './pages/RecordCard';
+import { RecordListPage } from './pages/RecordList';
 import { can, checked, clearSession, loadMe, me } from './session';
 
 function Root(props: RouteSectionProps) {
@@ -117,6 +121,10 @@ export function App() {
         <Route path="/system/groups" component={GroupsPage} />
         <Route path="/system/login-log" component={LoginLogPage} />
         <Route path="/system/operation-log" component={OperationLogPage} />
+        <Route path="/records/:object" component={RecordListPage} />
+        <Route path="/records/:object/:id" component={RecordCardPage} />
+        <Route path="/system/fields" component={FieldsPage} />
+        <Route path="/system/business-types" component={BusinessTypesPage} />
         <Route path="*404" component={NotFound} />
       </Route>
     </Router>

@@ -1,7 +1,14 @@
 import { client, unwrap } from './client';
 import type {
   Catalog,
+  FieldInput,
+  FieldMeta,
+  FieldPatch,
   GroupDto,
+  GroupResult,
+  HistoryEntry,
+  ObjectInput,
+  SearchHit,
   GroupPermission,
   ListResult,
   Locale,
@@ -48,7 +55,36 @@ export const meApi = {
 export const metaApi = {
   list: () => unwrap<{ items: ObjectMeta[] }>(client.meta.objects.$get()),
   get: (object: string) => unwrap<ObjectMeta>(client.meta.objects[':object'].$get({ param: { object } })),
+  createObject: (body: ObjectInput) => unwrap<ObjectMeta>(client.meta.objects.$post({ json: body })),
+  addField: (object: string, body: FieldInput) =>
+    unwrap<FieldMeta>(client.meta.objects[':object'].fields.$post({ param: { object }, json: body })),
+  updateField: (object: string, field: string, body: FieldPatch) =>
+    unwrap<FieldMeta>(client.meta.objects[':object'].fields[':field'].$patch({ param: { object, field }, json: body })),
+  deleteField: (object: string, field: string) =>
+    unwrap<{ ok: true }>(client.meta.objects[':object'].fields[':field'].$delete({ param: { object, field } })),
 };
+
+export const searchApi = {
+  search: (q: string, limit = 20) =>
+    unwrap<{ hits: SearchHit[] }>(client.search.$get({ query: { q, limit: String(limit) } as never })),
+};
+
+export type ExportParams = { format: 'xlsx' | 'csv'; columns?: string[]; sort?: string; filter?: unknown; q?: string; locale?: string };
+
+/** The URL of a list export (a download). */
+export function exportUrl(object: string, p: ExportParams): string {
+  const qs = new URLSearchParams(
+    query({
+      format: p.format,
+      columns: p.columns?.join(','),
+      sort: p.sort,
+      filter: p.filter === undefined || p.filter === null ? undefined : JSON.stringify(p.filter),
+      q: p.q,
+      locale: p.locale,
+    }),
+  );
+  return `/api/records/${encodeURIComponent(object)}/export?${qs.toString()}`;
+}
 
 export const recordsApi = {
   list: (object: string, p: ListParams = {}) =>
@@ -71,6 +107,22 @@ export const recordsApi = {
     unwrap<Rec>(client.records[':object'][':id'].$patch({ param: { object, id }, json: body })),
   remove: (object: string, id: string) =>
     unwrap<{ ok: true }>(client.records[':object'][':id'].$delete({ param: { object, id } })),
+  groups: (object: string, p: { by: string[]; measures?: string[]; filter?: unknown; q?: string }) =>
+    unwrap<GroupResult>(
+      client.records[':object'].groups.$get({
+        param: { object },
+        query: query({
+          by: p.by.join(','),
+          measures: p.measures?.length ? p.measures.join(',') : undefined,
+          filter: p.filter === undefined || p.filter === null ? undefined : JSON.stringify(p.filter),
+          q: p.q,
+        }) as { by: string },
+      }),
+    ),
+  bulkAssign: (object: string, body: { ids: string[]; ownerId?: string | null; departmentId?: string | null }) =>
+    unwrap<{ updated: number }>(client.records[':object']['bulk-assign'].$post({ param: { object }, json: body })),
+  history: (object: string, id: string) =>
+    unwrap<{ items: HistoryEntry[] }>(client.records[':object'][':id'].history.$get({ param: { object, id } })),
 };
 
 export const orgApi = {

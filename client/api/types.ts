@@ -55,7 +55,10 @@ export type FieldType =
   | 'email'
   | 'phone'
   | 'url'
-  | 'relation';
+  | 'relation'
+  | 'multiSelect'
+  | 'percent'
+  | 'file';
 
 export type FieldMeta = {
   name: string;
@@ -68,6 +71,11 @@ export type FieldMeta = {
   readOnly: boolean;
   readable: boolean;
   editable: boolean;
+  tracked?: boolean;
+  indexed?: boolean;
+  custom?: boolean;
+  help?: Localized;
+  defaultValue?: unknown;
 };
 
 export type ObjectMeta = {
@@ -79,6 +87,7 @@ export type ObjectMeta = {
   listColumns: string[];
   defaultSort: string;
   tree?: { parentField: string };
+  custom?: boolean;
 };
 
 export type ListResult<T> = { items: T[]; total: number };
@@ -135,3 +144,27 @@ export type FilterNode =
   | { and: FilterNode[] }
   | { or: FilterNode[] }
   | { field: string; op: string; value?: unknown };
+
+export type MeasureValues = { [key: string]: number | string | null };
+export type GroupNode = { value: unknown; label?: string | null; count: number; measures: MeasureValues; groups?: GroupNode[] };
+export type GroupResult = { groups: GroupNode[]; totals: { count: number; measures: MeasureValues } };
+
+export type HistoryEntry = { field: string; old: unknown; new: unknown; userId?: string | null; userLogin: string | null; channel: string; at: string };
+
+export type SearchHit = { object: string; id: string; title: string; subtitle: string | null; score: number };
+
+export type FieldInput = {
+  name: string;
+  type: Exclude<FieldType, never>;
+  label: Localized;
+  required?: boolean;
+  options?: { value: string; label: Localized }[];
+  target?: string;
+  tracked?: boolean;
+  indexed?: boolean;
+  help?: Localized;
+  maxLength?: number;
+  defaultValue?: string | number | boolean;
+};
+export type FieldPatch = Partial<Omit<FieldInput, 'name' | 'type' | 'target'>>;
+export type ObjectInput = { name: string; label: Localized; pluralLabel: Localized; fields?: FieldInput[] };

@@ -75,6 +75,69 @@ const paths: Record<string, () => JSX.Element> = {
     </>
   ),
   check: () => <path d="M4.5 10.5l3.5 3.5 7.5-8" />,
+  customer: () => (
+    <>
+      <path d="M3 17V6l5-3 5 3v11" />
+      <path d="M13 9h4v8M6 8h1M6 11h1M6 14h1M9.5 8h1M9.5 11h1M9.5 14h1M2 17h16" />
+    </>
+  ),
+  contact: () => (
+    <>
+      <rect x="3" y="3" width="14" height="14" rx="2" />
+      <circle cx="10" cy="8.5" r="2.5" />
+      <path d="M5.5 15c.8-2 2.5-3 4.5-3s3.7 1 4.5 3" />
+    </>
+  ),
+  activity: () => <path d="M2.5 10h3l2-5 4 10 2-5h4" />,
+  product: () => (
+    <>
+      <path d="M10 2.5l7 3.5v8l-7 3.5-7-3.5V6z" />
+      <path d="M3 6l7 3.5L17 6M10 9.5v8" />
+    </>
+  ),
+  unit: () => <path d="M3 15h14M5 15V9M8 15V6M11 15V9M14 15V4" />,
+  expense: () => (
+    <>
+      <rect x="2.5" y="5" width="15" height="10" rx="2" />
+      <circle cx="10" cy="10" r="2.2" />
+      <path d="M5 8v4M15 8v4" />
+    </>
+  ),
+  category: () => <path d="M3 4h5v4H3zM3 12h5v4H3zM12 6h5M12 14h5M8 6h4M8 14h4" />,
+  businessType: () => (
+    <>
+      <rect x="3" y="3" width="6" height="6" rx="1" />
+      <rect x="11" y="3" width="6" height="6" rx="1" />
+      <rect x="3" y="11" width="6" height="6" rx="1" />
+      <path d="M14 11v6M11 14h6" />
+    </>
+  ),
+  fields: () => <path d="M4 5h12M4 10h12M4 15h7M15 13v4M13 15h4" />,
+  columns: () => (
+    <>
+      <rect x="3" y="3.5" width="14" height="13" rx="1.5" />
+      <path d="M8 3.5v13M12 3.5v13" />
+    </>
+  ),
+  download: () => <path d="M10 3v10M6 9l4 4 4-4M4 16h12" />,
+  grip: () => <path d="M7.5 5h.01M12.5 5h.01M7.5 10h.01M12.5 10h.01M7.5 15h.01M12.5 15h.01" stroke-width="2.6" />,
+  close: () => <path d="M5 5l10 10M15 5L5 15" />,
+  layers: () => (
+    <>
+      <path d="M10 3l7 3.5-7 3.5-7-3.5z" />
+      <path d="M3 10l7 3.5 7-3.5M3 13.5L10 17l7-3.5" />
+    </>
+  ),
+  arrowLeft: () => <path d="M16 10H4M9 5l-5 5 5 5" />,
+  up: () => <path d="M5 12l5-5 5 5" />,
+  down: () => <path d="M5 8l5 5 5-5" />,
+  right: () => <path d="M8 5l5 5-5 5" />,
+  history: () => (
+    <>
+      <path d="M3.5 10a6.5 6.5 0 101.9-4.6L3.5 7.3" />
+      <path d="M3.5 3.5v3.8h3.8M10 6.5V10l2.5 1.5" />
+    </>
+  ),
 };
 
 export function Icon(props: { name: keyof typeof paths | string; size?: number }) {

@@ -99,7 +99,7 @@ export function RecordForm(props: Props) {
             const errId = `${id}-err`;
             const errs = () => errorFor(f.name);
             const invalid = () => errs().length > 0;
-            const wide = f.type === 'longText' || f.name === 'address';
+            const wide = f.type === 'longText' || f.type === 'multiSelect' || f.name === 'address';
             const common = () => ({
               id,
               name: f.name,
@@ -112,7 +112,7 @@ export function RecordForm(props: Props) {
             return (
               <div class="form-field" classList={{ 'is-wide': wide, 'is-invalid': invalid(), 'is-checkbox': f.type === 'boolean' }}>
                 <Show when={f.type !== 'boolean' || !canEdit(f)}>
-                  <label for={id} class="form-label">
+                  <label for={id} id={`${id}-lbl`} class="form-label">
                     {label(f.label, f.name)}
                     <Show when={f.required && canEdit(f)}>
                       <span class="req" aria-hidden="true">
@@ -148,7 +148,33 @@ export function RecordForm(props: Props) {
                       onInput={(e) => set(f.name, e.currentTarget.value)}
                     />
                   </Match>
-                  <Match when={f.type === 'number' || f.type === 'money'}>
+                  <Match when={f.type === 'multiSelect'}>
+                    <div class="check-grid" role="group" id={id} aria-labelledby={`${id}-lbl`} data-testid={`field-${f.name}`}>
+                      <For each={f.options ?? []}>
+                        {(o) => {
+                          const arr = () => (Array.isArray(values[f.name]) ? (values[f.name] as string[]) : []);
+                          return (
+                            <label class="checkbox">
+                              <input
+                                type="checkbox"
+                                checked={arr().includes(o.value)}
+                                onChange={(e) =>
+                                  set(f.name, e.currentTarget.checked ? [...arr(), o.value] : arr().filter((x) => x !== o.value))
+                                }
+                              />
+                              <span>{label(o.label, o.value)}</span>
+                            </label>
+                          );
+                        }}
+                      </For>
+                    </div>
+                  </Match>
+                  <Match when={f.type === 'file'}>
+                    <div class="static-value" id={id}>
+                      {displayValue(f, values as Rec) || '—'}
+                    </div>
+                  </Match>
+                  <Match when={f.type === 'number' || f.type === 'money' || f.type === 'percent'}>
                     <input
                       {...common()}
                       class="input align-right"
@@ -214,6 +240,9 @@ export function RecordForm(props: Props) {
                     />
                   </Match>
                 </Switch>
+                <Show when={f.help && !invalid()}>
+                  <div class="field-hint">{label(f.help)}</div>
+                </Show>
                 <Show when={invalid()}>
                   <div class="field-error" id={errId}>
                     <For each={errs()}>{(fe) => <div>{fieldErrorText(fe)}</div>}</For>

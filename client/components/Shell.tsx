@@ -1,16 +1,51 @@
 import { A, useLocation, useNavigate } from '@solidjs/router';
 import { For, Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { Locale } from '../api/types';
-import { LOCALES, errorText, locale, t, type MessageKey } from '../i18n';
+import { LOCALES, errorText, label, locale, t, type MessageKey } from '../i18n';
+import { customObjects } from '../lib/objects';
+import { GlobalSearch } from './GlobalSearch';
 import { can, chooseLocale, me, signOut } from '../session';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { Icon } from './Icons';
 import { toast } from './Toasts';
 
-export type NavItem = { href: string; key: MessageKey; object: string; icon: string; hintKey: MessageKey };
-export type NavSection = { key: MessageKey; items: NavItem[] };
+export type NavItem = {
+  href: string;
+  key?: MessageKey;
+  /** Dynamic items (custom business types) carry their own translated text. */
+  text?: () => string;
+  object: string;
+  icon: string;
+  hintKey?: MessageKey;
+  hintText?: () => string;
+  adminOnly?: boolean;
+  testid?: string;
+};
+export type NavSection = { key: MessageKey; items: NavItem[]; dynamic?: boolean };
+
+const rec = (object: string, key: MessageKey, icon: string, hintKey: MessageKey): NavItem => ({ href: `/records/${object}`, key, object, icon, hintKey });
 
 export const NAV: NavSection[] = [
+  {
+    key: 'nav.customers',
+    items: [
+      rec('customer', 'nav.customerList', 'customer', 'home.link.customers'),
+      rec('contact', 'nav.contacts', 'contact', 'home.link.contacts'),
+      rec('activity', 'nav.activities', 'activity', 'home.link.activities'),
+    ],
+  },
+  {
+    key: 'nav.products',
+    items: [rec('product', 'nav.productList', 'product', 'home.link.products'), rec('unit', 'nav.units', 'unit', 'home.link.units')],
+  },
+  {
+    key: 'nav.expenses',
+    items: [
+      rec('expense', 'nav.expenseLedger', 'expense', 'home.link.expenses'),
+      rec('expenseCategory', 'nav.expenseCategories', 'category', 'home.link.expenseCategories'),
+    ],
+  },
+  { key: 'nav.businessTypes', items: [], dynamic: true },
   {
     key: 'nav.organisation',
     items: [
@@ -26,13 +61,30 @@ export const NAV: NavSection[] = [
       { href: '/system/groups', key: 'nav.groups', object: 'group', icon: 'group', hintKey: 'home.link.groups' },
       { href: '/system/login-log', key: 'nav.loginLog', object: 'loginLog', icon: 'loginLog', hintKey: 'home.link.loginLog' },
       { href: '/system/operation-log', key: 'nav.operationLog', object: 'operationLog', icon: 'operationLog', hintKey: 'home.link.operationLog' },
+      { href: '/system/fields', key: 'nav.fields', object: 'meta', icon: 'fields', hintKey: 'home.link.fields', adminOnly: true, testid: 'nav-fields' },
+      { href: '/system/business-types', key: 'nav.businessTypesAdmin', object: 'meta', icon: 'businessType', hintKey: 'home.link.businessTypesAdmin', adminOnly: true, testid: 'nav-business-types' },
     ],
   },
 ];
 
-/** The nav sections limited to what the signed-in user may read. */
+export const navLabel = (i: NavItem): string => (i.text ? i.text() : i.key ? t(i.key) : i.object);
+export const navHint = (i: NavItem): string => (i.hintText ? i.hintText() : i.hintKey ? t(i.hintKey) : '');
+
+/** The nav sections limited to what the signed-in user may read; custom business types listed live. */
 export function visibleNav(): NavSection[] {
-  return NAV.map((s) => ({ ...s, items: s.items.filter((i) => can(i.object, 'read')) })).filter((s) => s.items.length > 0);
+  const admin = !!me()?.isAdmin;
+  return NAV.map((s) => {
+    const items = s.dynamic
+      ? customObjects().map<NavItem>((o) => ({
+          href: `/records/${o.name}`,
+          text: () => label(o.pluralLabel, o.name),
+          hintText: () => t('home.link.businessType', { name: label(o.label, o.name) }),
+          object: o.name,
+          icon: 'businessType',
+        }))
+      : s.items;
+    return { ...s, items: items.filter((i) => (i.adminOnly ? admin : can(i.object, 'read'))) };
+  }).filter((s) => s.items.length > 0);
 }
 
 function UserMenu(props: { onPassword: () => void }) {
@@ -195,9 +247,9 @@ export function Shell(props: { children?: JSX.Element }) {
                 <div class="nav-heading">{t(section.key)}</div>
                 <For each={section.items}>
                   {(item) => (
-                    <A href={item.href} class="nav-link" activeClass="is-active" data-testid={`nav-${item.object}`}>
+                    <A href={item.href} class="nav-link" activeClass="is-active" data-testid={item.testid ?? `nav-${item.object}`}>
                       <Icon name={item.icon} />
-                      <span>{t(item.key)}</span>
+                      <span>{navLabel(item)}</span>
                     </A>
                   )}
                 </For>
@@ -212,6 +264,7 @@ export function Shell(props: { children?: JSX.Element }) {
           <button type="button" class="icon-button nav-toggle" aria-label={t('nav.toggle')} aria-expanded={navOpen()} onClick={() => setNavOpen(!navOpen())}>
             <Icon name="menu" />
           </button>
+          <GlobalSearch />
           <span class="topbar-spacer" />
           <UserMenu onPassword={() => setPwOpen(true)} />
         </header>

@@ -49,7 +49,18 @@ export function displayValue(field: FieldMeta | undefined, rec: Rec, name = fiel
     case 'boolean':
       return v ? t('common.yes') : t('common.no');
     case 'select':
-      return label(field.options?.find((o) => o.value === v)?.label, String(v));
+      return optionLabel(field, v);
+    case 'multiSelect':
+      return (Array.isArray(v) ? v : [v]).map((x) => optionLabel(field, x)).join(', ');
+    case 'percent':
+      return `${formatNumber(v as number)}%`;
+    case 'file': {
+      const files = Array.isArray(v) ? v : [v];
+      return files
+        .map((f) => (f && typeof f === 'object' ? String((f as { name?: unknown }).name ?? '') : String(f)))
+        .filter(Boolean)
+        .join(', ');
+    }
     case 'date':
       return formatDate(v as string);
     case 'dateTime':
@@ -61,6 +72,20 @@ export function displayValue(field: FieldMeta | undefined, rec: Rec, name = fiel
     default:
       return String(v);
   }
+}
+
+export function optionLabel(field: FieldMeta | undefined, v: unknown): string {
+  return label(field?.options?.find((o) => o.value === v)?.label, String(v ?? ''));
+}
+
+export const isNumeric = (f: FieldMeta | undefined): boolean => f?.type === 'number' || f?.type === 'money' || f?.type === 'percent';
+/** Fields the /groups endpoint can sum. */
+export const isSummable = (f: FieldMeta | undefined): boolean => f?.type === 'number' || f?.type === 'money';
+
+/** Formats a measure (sum) of a field: money stays money, numbers numbers. */
+export function formatMeasure(field: FieldMeta | undefined, v: number | string | null | undefined): string {
+  if (v === null || v === undefined || v === '') return '';
+  return field?.type === 'money' ? formatMoney(v) : formatNumber(v);
 }
 
 export function objectLabel(meta: ObjectMeta | undefined, fallbackKey: string): string {

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { Icon } from '../components/Icons';
-import { visibleNav } from '../components/Shell';
+import { navHint, navLabel, visibleNav } from '../components/Shell';
 import { formatDateTime, t } from '../i18n';
 import { groupName } from '../lib/groups';
 import { me } from '../session';
@@ -34,8 +34,8 @@ export function Home() {
                       <Icon name={item.icon} size={20} />
                     </span>
                     <span class="quick-text">
-                      <span class="quick-title">{t(item.key)}</span>
-                      <span class="quick-hint">{t(item.hintKey)}</span>
+                      <span class="quick-title">{navLabel(item)}</span>
+                      <span class="quick-hint">{navHint(item)}</span>
                     </span>
                   </A>
                 )}

@@ -1,0 +1,658 @@
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { For, Match, Show, Switch, createMemo, createResource, createSignal, createUniqueId, type JSX } from 'solid-js';
+import { ApiError, type FieldError } from '../api/client';
+import { recordsApi } from '../api/endpoints';
+import type { FieldMeta, FilterNode, HistoryEntry, ObjectMeta, Rec } from '../api/types';
+import { confirmDialog } from '../components/ConfirmDialog';
+import { Icon } from '../components/Icons';
+import { ObjectTable } from '../components/ObjectTable';
+import { RecordDrawer } from '../components/RecordDrawer';
+import { RecordForm } from '../components/RecordForm';
+import { recordTitle } from '../components/RelationSelect';
+import { toast } from '../components/Toasts';
+import { errorText, formatDateTime, formatMoney, formatNumber, hasKey, label, t } from '../i18n';
+import { displayValue, fieldOf, getMeta, isNumeric } from '../lib/meta';
+import { customObjects } from '../lib/objects';
+import { can, mayEditRecord } from '../session';
+
+/** `/records/:object/:id` — a record as a card with tabs. */
+export function RecordCardPage() {
+  const params = useParams();
+  return (
+    <Show when={params.object && params.id ? { object: params.object, id: params.id } : null} keyed>
+      {(p) => (
+        <Show
+          when={can(p.object, 'read')}
+          fallback={
+            <div class="page">
+              <div class="panel empty-state large" role="status" data-testid="no-access">
+                <p>{t('record.noAccess')}</p>
+              </div>
+            </div>
+          }
+        >
+          <RecordCard object={p.object} id={p.id} />
+        </Show>
+      )}
+    </Show>
+  );
+}
+
+const customerFilter = (id: string): FilterNode => ({ field: 'customerId', op: 'eq', value: id });
+
+type Tab = { key: string; label: () => string; count?: () => string | null; render: () => JSX.Element };
+
+function RecordCard(props: { object: string; id: string }) {
+  const navigate = useNavigate();
+  const formId = createUniqueId();
+  const [meta] = createResource(() => props.object, getMeta);
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const [record, { mutate }] = createResource(
+    () => props.id,
+    async (id) => {
+      try {
+        const r = await recordsApi.get(props.object, id);
+        setLoadError(null);
+        return r;
+      } catch (e) {
+        setLoadError(e);
+        return undefined;
+      }
+    },
+  );
+  const [errors, setErrors] = createSignal<FieldError[]>([]);
+  const [formError, setFormError] = createSignal<string | null>(null);
+  const [saving, setSaving] = createSignal(false);
+  const [formKey, setFormKey] = createSignal(0);
+  const [tab, setTab] = createSignal('details');
+  const [historyKey, setHistoryKey] = createSignal(0);
+
+  const isCustomer = () => props.object === 'customer';
+  const title = () => (record() ? recordTitle(record()!, meta()?.titleField) || '—' : '');
+  const mayEdit = () => mayEditRecord(props.object, record());
+
+  const save = async (values: Record<string, unknown>) => {
+    setErrors([]);
+    setFormError(null);
+    if (Object.keys(values).length === 0) {
+      toast(t('card.noChanges'), 'info');
+      return;
+    }
+    setSaving(true);
+    try {
+      const rec = await recordsApi.update(props.object, props.id, values);
+      mutate(rec);
+      setFormKey(formKey() + 1);
+      setHistoryKey(historyKey() + 1);
+      toast(t('common.saved'));
+    } catch (e) {
+      if (e instanceof ApiError && e.fields.length) setErrors(e.fields);
+      setFormError(errorText(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const remove = async () => {
+    const rec = record();
+    if (!rec) return;
+    const ok = await confirmDialog({ title: t('common.deleteTitle', { name: title() }), body: t('common.deleteBody'), confirmLabel: t('common.delete'), danger: true });
+    if (!ok) return;
+    try {
+      await recordsApi.remove(props.object, rec.id);
+      toast(t('common.deleted'));
+      navigate(`/records/${props.object}`);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
+  // ---------- related counts and totals (customer) ----------
+  const countOf = async (object: string, filter: FilterNode) => {
+    if (!can(object, 'read')) return null;
+    try {
+      return (await recordsApi.list(object, { filter, limit: 1 })).total;
+    } catch {
+      return null;
+    }
+  };
+  const [counts, { refetch: refetchCounts }] = createResource(
+    () => (isCustomer() ? props.id : false),
+    async (id) => {
+      const f = customerFilter(id);
+      const [contacts, activities, expenses, business] = await Promise.all([
+        countOf('contact', f),
+        countOf('activity', f),
+        countOf('expense', f),
+        Promise.all(customObjects().map(async (o) => [o.name, await countOf(o.name, f)] as const)),
+      ]);
+      return { contacts, activities, expenses, business: Object.fromEntries(business) as Record<string, number | null> };
+    },
+  );
+  const [expenseSum, { refetch: refetchSum }] = createResource(
+    () => (isCustomer() && can('expense', 'read') ? props.id : false),
+    async (id) => {
+      try {
+        const r = await recordsApi.groups('expense', { by: ['currency'], measures: ['sum:amount'], filter: customerFilter(id) });
+        return r.groups.filter((g) => g.count > 0).map((g) => ({ currency: String(g.value ?? 'CNY'), sum: g.measures['sum:amount'] }));
+      } catch {
+        return [];
+      }
+    },
+  );
+  const expenseSumText = () =>
+    (expenseSum() ?? []).length === 0 ? formatMoney(0) : (expenseSum() ?? []).map((s) => formatMoney(s.sum, s.currency)).join(' + ');
+  const businessTotal = () => {
+    const b = counts()?.business ?? {};
+    const vals = Object.values(b).filter((v): v is number => typeof v === 'number');
+    return vals.length ? vals.reduce((a, x) => a + x, 0) : null;
+  };
+  const fmtCount = (n: number | null | undefined) => (n === null || n === undefined ? null : formatNumber(n));
+
+  const tabs = createMemo<Tab[]>(() => {
+    const list: Tab[] = [{ key: 'details', label: () => t('card.tab.details'), render: () => details() }];
+    list.push({ key: 'history', label: () => t('card.tab.history'), render: () => <HistoryTab object={props.object} id={props.id} meta={meta()!} record={record()!} version={historyKey()} /> });
+    if (isCustomer()) {
+      if (can('contact', 'read'))
+        list.push({ key: 'contacts', label: () => t('card.tab.contacts'), count: () => fmtCount(counts()?.contacts), render: () => <Related object="contact" filter={customerFilter(props.id)} testid="card-contacts" /> });
+      if (can('activity', 'read'))
+        list.push({
+          key: 'activities',
+          label: () => t('card.tab.activities'),
+          count: () => fmtCount(counts()?.activities),
+          render: () => <ActivitiesTab customerId={props.id} customerLabel={title()} onLogged={() => void refetchCounts()} />,
+        });
+      if (customObjects().length > 0)
+        list.push({
+          key: 'business',
+          label: () => t('card.tab.business'),
+          count: () => fmtCount(businessTotal()),
+          render: () => (
+            <div class="stack-lg">
+              <For each={customObjects()}>
+                {(o) => (
+                  <section>
+                    <h3 class="section-title">
+                      {label(o.pluralLabel, o.name)} <span class="badge badge-muted">{fmtCount(counts()?.business[o.name]) ?? '…'}</span>
+                    </h3>
+                    <Related
+                      object={o.name}
+                      filter={customerFilter(props.id)}
+                      defaults={{ customerId: props.id, _labels: { customerId: title() } }}
+                      onChanged={() => void refetchCounts()}
+                      testid={`card-business-${o.name}`}
+                    />
+                  </section>
+                )}
+              </For>
+            </div>
+          ),
+        });
+      if (can('expense', 'read'))
+        list.push({
+          key: 'expenses',
+          label: () => t('card.tab.expenses'),
+          count: () => fmtCount(counts()?.expenses),
+          render: () => (
+            <div class="stack">
+              <div class="card-total" data-testid="expense-sum">
+                <span class="muted">{t('card.expenseSum')}</span> <strong>{expenseSumText()}</strong>
+              </div>
+              <Related
+                object="expense"
+                filter={customerFilter(props.id)}
+                defaults={{ customerId: props.id, _labels: { customerId: title() } }}
+                onChanged={() => {
+                  void refetchCounts();
+                  void refetchSum();
+                }}
+                testid="card-expenses"
+              />
+            </div>
+          ),
+        });
+    }
+    return list;
+  });
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const keys = tabs().map((x) => x.key);
+    const i = keys.indexOf(tab());
+    let next = -1;
+    if (e.key === 'ArrowRight') next = (i + 1) % keys.length;
+    else if (e.key === 'ArrowLeft') next = (i - 1 + keys.length) % keys.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = keys.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    setTab(keys[next]);
+    (e.currentTarget as HTMLElement).querySelector<HTMLElement>(`[data-testid="card-tab-${keys[next]}"]`)?.focus();
+  };
+
+  const details = () => (
+    <div class="card-details">
+      <Show when={formError()}>
+        <div class="form-alert" role="alert" data-testid="card-error">
+          {formError()}
+        </div>
+      </Show>
+      <Show when={!mayEdit()}>
+        <div class="form-info record-note" role="note">
+          {t('record.readOnlyNote')}
+        </div>
+      </Show>
+      <Show when={String(formKey())} keyed>
+        {(_k) => <RecordForm meta={meta()!} record={record()!} errors={errors()} formId={formId} disabled={!mayEdit()} onSubmit={save} />}
+      </Show>
+      <Show when={mayEdit()}>
+        <div class="card-actions">
+          <button type="button" class="btn" onClick={() => { setErrors([]); setFormError(null); setFormKey(formKey() + 1); }}>
+            {t('common.reset')}
+          </button>
+          <button type="submit" form={formId} class="btn btn-primary" data-testid="form-save" disabled={saving()}>
+            {saving() ? t('common.saving') : t('common.save')}
+          </button>
+        </div>
+      </Show>
+      <p class="record-meta muted">
+        {t('common.createdAt')}: {formatDateTime(record()!.createdAt)} · {t('common.updatedAt')}: {formatDateTime(record()!.updatedAt)}
+      </p>
+    </div>
+  );
+
+  /** A few key values shown under the title. */
+  const summary = createMemo(() => {
+    const m = meta();
+    const r = record();
+    if (!m || !r) return [];
+    return m.listColumns
+      .filter((c) => c !== m.titleField)
+      .map((c) => ({ name: c, field: fieldOf(m, c), text: displayValue(fieldOf(m, c), r, c) }))
+      .filter((x) => x.text)
+      .slice(0, 6);
+  });
+
+  return (
+    <div class="page" data-testid="record-card">
+      <nav class="breadcrumbs" aria-label={t('card.breadcrumbs')}>
+        <A href={`/records/${props.object}`} class="back-link" data-testid="back-to-list">
+          <Icon name="arrowLeft" size={16} />
+          {meta() ? label(meta()!.pluralLabel) : t('common.back')}
+        </A>
+      </nav>
+      <Show when={loadError()}>
+        <div class="panel empty-state large" role="alert" data-testid="card-load-error">
+          <p>{loadError() instanceof ApiError && (loadError() as ApiError).code === 'not_found' ? t('record.notFound') : errorText(loadError())}</p>
+          <A href={`/records/${props.object}`} class="btn">
+            {t('card.backToList')}
+          </A>
+        </div>
+      </Show>
+      <Show when={meta() && record()} fallback={<Show when={!loadError()}><div class="panel"><div class="form-skeleton"><span class="skeleton" /><span class="skeleton" /><span class="skeleton" /></div></div></Show>}>
+        <header class="card-header">
+          <div>
+            <div class="card-kind muted small">{label(meta()!.label)}</div>
+            <h1 class="page-title" data-testid="card-title">
+              {title()}
+            </h1>
+            <Show when={summary().length}>
+              <dl class="card-summary">
+                <For each={summary()}>
+                  {(s) => (
+                    <div>
+                      <dt>{s.field ? label(s.field.label, s.name) : s.name}</dt>
+                      <dd>{s.text}</dd>
+                    </div>
+                  )}
+                </For>
+                <Show when={isCustomer() && can('expense', 'read')}>
+                  <div>
+                    <dt>{t('card.expenseSum')}</dt>
+                    <dd data-testid="card-expense-total">{expenseSumText()}</dd>
+                  </div>
+                </Show>
+              </dl>
+            </Show>
+          </div>
+          <div class="page-actions">
+            <A href={`/records/${props.object}`} class="btn" data-testid="card-to-list">
+              {t('card.toList')}
+            </A>
+            <Show when={can(props.object, 'delete')}>
+              <button type="button" class="btn btn-danger-ghost" data-testid="form-delete" onClick={remove}>
+                {t('common.delete')}
+              </button>
+            </Show>
+          </div>
+        </header>
+        <section class="panel card-panel">
+          <div class="tabs" role="tablist" aria-label={t('card.tabs')} onKeyDown={onTabKey}>
+            <For each={tabs()}>
+              {(x) => (
+                <button
+                  type="button"
+                  role="tab"
+                  id={`tab-${x.key}`}
+                  class="tab"
+                  classList={{ 'is-active': tab() === x.key }}
+                  aria-selected={tab() === x.key}
+                  aria-controls={`panel-${x.key}`}
+                  tabIndex={tab() === x.key ? 0 : -1}
+                  data-testid={`card-tab-${x.key}`}
+                  onClick={() => setTab(x.key)}
+                >
+                  {x.label()}
+                  <Show when={x.count?.()}>
+                    <span class="tab-count">{x.count!()}</span>
+                  </Show>
+                </button>
+              )}
+            </For>
+          </div>
+          <For each={tabs()}>
+            {(x) => (
+              <Show when={tab() === x.key}>
+                <div role="tabpanel" id={`panel-${x.key}`} aria-labelledby={`tab-${x.key}`} class="tab-panel" data-testid={`card-panel-${x.key}`}>
+                  {x.render()}
+                </div>
+              </Show>
+            )}
+          </For>
+        </section>
+      </Show>
+    </div>
+  );
+}
+
+/** Records of another object pointing at this one, opening their own cards. */
+function Related(props: { object: string; filter: FilterNode; defaults?: Record<string, unknown>; onChanged?: () => void; testid?: string }) {
+  const navigate = useNavigate();
+  const [meta] = createResource(() => props.object, (o) => getMeta(o).catch(() => undefined));
+  const [creating, setCreating] = createSignal<null | undefined>(undefined);
+  let table: { refetch: () => void } | undefined;
+  return (
+    <div class="related">
+      <Show when={meta()} fallback={<span class="skeleton" />}>
+        <Show when={props.defaults && can(props.object, 'create')}>
+          <div class="related-actions">
+            <button type="button" class="btn btn-sm" data-testid={`${props.testid}-new`} onClick={() => setCreating(null)}>
+              <Icon name="plus" size={14} />
+              {t('record.new', { object: label(meta()!.label) })}
+            </button>
+            <A class="btn btn-sm btn-ghost" href={`/records/${props.object}?filter=${encodeURIComponent(JSON.stringify(props.filter))}`}>
+              {t('card.openAsList')}
+            </A>
+          </div>
+        </Show>
+        <ObjectTable
+          meta={meta()!}
+          filter={props.filter}
+          columns={meta()!.listColumns.filter((c) => c !== 'customerId')}
+          initialLimit={10}
+          onOpen={(r) => navigate(`/records/${props.object}/${r.id}`)}
+          controller={(c) => (table = c)}
+          testid={props.testid}
+        />
+        <RecordDrawer
+          object={props.object}
+          recordId={creating()}
+          defaults={props.defaults}
+          onClose={() => setCreating(undefined)}
+          onSaved={() => {
+            table?.refetch();
+            props.onChanged?.();
+          }}
+        />
+      </Show>
+    </div>
+  );
+}
+
+/** The customer's activities, newest first, with a quick "log a call/visit" form. */
+function ActivitiesTab(props: { customerId: string; customerLabel: string; onLogged: () => void }) {
+  const navigate = useNavigate();
+  const [meta] = createResource(() => 'activity', getMeta);
+  const [type, setType] = createSignal('call');
+  const [subject, setSubject] = createSignal('');
+  const [content, setContent] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [errors, setErrors] = createSignal<FieldError[]>([]);
+  const [error, setError] = createSignal<string | null>(null);
+  let table: { refetch: () => void } | undefined;
+  const typeField = () => fieldOf(meta(), 'type');
+  const typeLabel = (v: string) => label(typeField()?.options?.find((o) => o.value === v)?.label, v);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setErrors([]);
+    setError(null);
+    setBusy(true);
+    try {
+      await recordsApi.create('activity', {
+        type: type(),
+        subject: subject().trim() || t('card.activityDefaultSubject', { type: typeLabel(type()) }),
+        content: content().trim() || undefined,
+        at: new Date().toISOString(),
+        customerId: props.customerId,
+      });
+      setSubject('');
+      setContent('');
+      toast(t('card.activityLogged'));
+      table?.refetch();
+      props.onLogged();
+    } catch (err) {
+      if (err instanceof ApiError) setErrors(err.fields);
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errFor = (name: string) => errors().filter((x) => x.field === name);
+
+  return (
+    <div class="stack">
+      <Show when={can('activity', 'create')}>
+        <form class="quick-log" onSubmit={submit} data-testid="quick-log">
+          <h3 class="section-title">{t('card.logActivity')}</h3>
+          <Show when={error()}>
+            <div class="form-alert" role="alert">
+              {error()}
+            </div>
+          </Show>
+          <div class="quick-log-row">
+            <div class="segmented" role="radiogroup" aria-label={t('card.activityType')}>
+              <For each={['call', 'visit', 'followUp', 'meeting']}>
+                {(v) => (
+                  <button type="button" role="radio" aria-checked={type() === v} class="segment" classList={{ 'is-active': type() === v }} data-testid={`quick-log-${v}`} onClick={() => setType(v)}>
+                    {typeLabel(v)}
+                  </button>
+                )}
+              </For>
+            </div>
+            <input
+              class="input"
+              aria-label={t('card.activitySubject')}
+              placeholder={t('card.activitySubject')}
+              maxLength={200}
+              value={subject()}
+              data-testid="quick-log-subject"
+              aria-invalid={errFor('subject').length ? 'true' : undefined}
+              onInput={(e) => setSubject(e.currentTarget.value)}
+            />
+          </div>
+          <textarea
+            class="textarea"
+            rows={2}
+            aria-label={t('card.activityContent')}
+            placeholder={t('card.activityContent')}
+            value={content()}
+            data-testid="quick-log-content"
+            onInput={(e) => setContent(e.currentTarget.value)}
+          />
+          <div class="quick-log-actions">
+            <button type="submit" class="btn btn-primary btn-sm" disabled={busy()} data-testid="quick-log-submit">
+              {busy() ? t('common.saving') : t('card.logIt')}
+            </button>
+          </div>
+        </form>
+      </Show>
+      <Show when={meta()}>
+        <ObjectTable
+          meta={meta()!}
+          filter={customerFilter(props.customerId)}
+          columns={meta()!.listColumns.filter((c) => c !== 'customerId')}
+          initialLimit={10}
+          onOpen={(r) => navigate(`/records/activity/${r.id}`)}
+          controller={(c) => (table = c)}
+          testid="card-activities"
+        />
+      </Show>
+    </div>
+  );
+}
+
+/** Tracked-field changes as a timeline, with a small line chart per numeric field. */
+function HistoryTab(props: { object: string; id: string; meta: ObjectMeta; record: Rec; version: number }) {
+  const [data] = createResource(
+    () => ({ id: props.id, v: props.version }),
+    async (k) => {
+      try {
+        return { items: (await recordsApi.history(props.object, k.id)).items, error: null as unknown };
+      } catch (e) {
+        return { items: [] as HistoryEntry[], error: e };
+      }
+    },
+  );
+  const items = () => data.latest?.items ?? [];
+  const tracked = () => props.meta.fields.filter((f) => f.tracked);
+  const fmt = (f: FieldMeta | undefined, v: unknown) => {
+    if (v === null || v === undefined || v === '') return t('history.empty');
+    if (f?.type === 'relation') return String(v);
+    return displayValue(f, { id: '', createdAt: '', updatedAt: '', [f?.name ?? 'x']: v } as Rec, f?.name ?? 'x') || String(v);
+  };
+  const numericSeries = createMemo(() =>
+    tracked()
+      .filter((f) => isNumeric(f))
+      .map((f) => {
+        const entries = items()
+          .filter((e) => e.field === f.name)
+          .slice()
+          .reverse();
+        const pts: { at: string; v: number }[] = [];
+        if (entries.length && entries[0].old !== null && entries[0].old !== undefined && entries[0].old !== '')
+          pts.push({ at: props.record.createdAt, v: Number(entries[0].old) });
+        for (const e of entries) if (e.new !== null && e.new !== undefined && e.new !== '') pts.push({ at: e.at, v: Number(e.new) });
+        return { field: f, points: pts.filter((p) => !Number.isNaN(p.v)) };
+      })
+      .filter((s) => s.points.length >= 2),
+  );
+  const channelText = (c: string) => {
+    const key = `channel.${c}`;
+    return hasKey(key) ? t(key) : c;
+  };
+
+  return (
+    <div class="stack" data-testid="history">
+      <Show when={data.latest?.error}>
+        <div class="form-alert" role="alert">
+          {errorText(data.latest!.error)}
+        </div>
+      </Show>
+      <Show when={tracked().length > 0}>
+        <p class="muted small">{t('history.trackedFields', { fields: tracked().map((f) => label(f.label, f.name)).join(t('common.listSep')) })}</p>
+      </Show>
+      <Show when={numericSeries().length > 0}>
+        <div class="spark-grid">
+          <For each={numericSeries()}>{(s) => <Sparkline field={s.field} points={s.points} />}</For>
+        </div>
+      </Show>
+      <Switch>
+        <Match when={data.loading && !data.latest}>
+          <div class="form-skeleton">
+            <span class="skeleton" />
+            <span class="skeleton" />
+          </div>
+        </Match>
+        <Match when={items().length === 0}>
+          <div class="empty-state" role="status">
+            {tracked().length ? t('history.none') : t('history.noTracked')}
+          </div>
+        </Match>
+        <Match when={true}>
+          <ol class="timeline">
+            <For each={items()}>
+              {(e) => {
+                const f = fieldOf(props.meta, e.field);
+                return (
+                  <li class="timeline-item" data-testid="history-entry">
+                    <span class="timeline-dot" aria-hidden="true" />
+                    <div class="timeline-head">
+                      <strong>{f ? label(f.label, f.name) : e.field}</strong>
+                      <span class="muted small">
+                        {formatDateTime(e.at)} · {e.userLogin ?? t('history.system')} · {channelText(e.channel)}
+                      </span>
+                    </div>
+                    <div class="timeline-change">
+                      <span class="change-old">{fmt(f, e.old)}</span>
+                      <span class="change-arrow" aria-label={t('history.changedTo')}>
+                        →
+                      </span>
+                      <span class="change-new">{fmt(f, e.new)}</span>
+                    </div>
+                  </li>
+                );
+              }}
+            </For>
+          </ol>
+        </Match>
+      </Switch>
+    </div>
+  );
+}
+
+/** A tiny inline SVG line chart of a numeric field's values over time. */
+function Sparkline(props: { field: FieldMeta; points: { at: string; v: number }[] }) {
+  const W = 320;
+  const H = 90;
+  const P = 8;
+  const fmt = (v: number) => (props.field.type === 'money' ? formatMoney(v) : formatNumber(v));
+  const geo = createMemo(() => {
+    const pts = props.points;
+    const times = pts.map((p) => new Date(p.at).getTime());
+    const t0 = Math.min(...times);
+    const t1 = Math.max(...times);
+    const lo = Math.min(...pts.map((p) => p.v));
+    const hi = Math.max(...pts.map((p) => p.v));
+    const x = (i: number) => (t1 === t0 ? P + (i / Math.max(1, pts.length - 1)) * (W - 2 * P) : P + ((times[i] - t0) / (t1 - t0)) * (W - 2 * P));
+    const y = (v: number) => (hi === lo ? H / 2 : H - P - ((v - lo) / (hi - lo)) * (H - 2 * P));
+    return { xy: pts.map((p, i) => ({ x: x(i), y: y(p.v), p })), lo, hi };
+  });
+  const path = () => geo().xy.map((q, i) => `${i ? 'L' : 'M'}${q.x.toFixed(1)},${q.y.toFixed(1)}`).join(' ');
+  const area = () => `${path()} L${geo().xy[geo().xy.length - 1].x.toFixed(1)},${H} L${geo().xy[0].x.toFixed(1)},${H} Z`;
+  return (
+    <figure class="spark" data-testid={`history-chart-${props.field.name}`}>
+      <figcaption>
+        <strong>{label(props.field.label, props.field.name)}</strong>
+        <span class="muted small">
+          {t('history.range', { min: fmt(geo().lo), max: fmt(geo().hi) })}
+        </span>
+      </figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} role="img" aria-label={t('history.chartLabel', { field: label(props.field.label, props.field.name), count: props.points.length })}>
+        <line x1={P} x2={W - P} y1={H - P} y2={H - P} class="spark-axis" />
+        <path d={area()} class="spark-area" />
+        <path d={path()} class="spark-line" />
+        <For each={geo().xy}>
+          {(q) => (
+            <circle cx={q.x} cy={q.y} r="3" class="spark-dot">
+              <title>{`${formatDateTime(q.p.at)}: ${fmt(q.p.v)}`}</title>
+            </circle>
+          )}
+        </For>
+      </svg>
+      <div class="spark-foot muted small">
+        <span>{formatDateTime(props.points[0].at)}</span>
+        <span>{fmt(props.points[props.points.length - 1].v)}</span>
+      </div>
+    </figure>
+  );
+}
