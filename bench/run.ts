@@ -1,9 +1,21 @@
 // `npm run bench`: every benchmark, each printed beside the bare layer underneath it.
+// `npm run bench -- records` (or any list of names) runs only those.
 import { benchStartup } from './startup';
 import { benchLogin } from './login';
+import { benchRecords } from './records';
 
+const benches: Record<string, () => Promise<string | string[]>> = {
+  startup: benchStartup,
+  login: benchLogin,
+  records: benchRecords,
+};
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((n) => !(n in benches));
+if (unknown.length) {
+  console.error(`Unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
 const lines: string[] = [];
-lines.push(await benchStartup());
-lines.push(...(await benchLogin()));
-console.log(`\nSummary (${new Date().toISOString()}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}):\n${lines.map((l) => `- ${l}`).join('\n')}`);
+for (const name of wanted.length ? wanted : Object.keys(benches)) lines.push(...[await benches[name]()].flat());
+console.log(`\nSummary (${new Date().toISOString()}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${!wanted.length || wanted.includes('records') ? '; records on PostgreSQL' : ''}):\n${lines.map((l) => `- ${l}`).join('\n')}`);
 process.exit(0);

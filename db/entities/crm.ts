@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { Department, Employee, recordColumns, trigramIndex } from './org';
+import { Department, Employee, newestFirstIndex, recordColumns, trigramIndex } from './org';
 
 // Who a record belongs to, for department / own permission levels.
 const ownership = (p: typeof defineEntity.properties) => ({
@@ -10,7 +10,7 @@ const ownership = (p: typeof defineEntity.properties) => ({
 export const Customer = defineEntity({
   name: 'Customer',
   tableName: 'customer',
-  indexes: [trigramIndex('customer')],
+  indexes: [trigramIndex('customer'), newestFirstIndex('customer'), { properties: ['grade', 'industry'] }],
   properties: (p) => ({
     ...recordColumns(p),
     ...ownership(p),
@@ -48,7 +48,7 @@ export const CustomerDepartment = defineEntity({
 export const Contact = defineEntity({
   name: 'Contact',
   tableName: 'contact',
-  indexes: [trigramIndex('contact')],
+  indexes: [trigramIndex('contact'), newestFirstIndex('contact')],
   properties: (p) => ({
     ...recordColumns(p),
     ...ownership(p),
@@ -88,6 +88,7 @@ export const ContactEmployment = defineEntity({
 export const Activity = defineEntity({
   name: 'Activity',
   tableName: 'activity',
+  indexes: [newestFirstIndex('activity', 'at'), { properties: ['customer', 'at'] }],
   properties: (p) => ({
     ...recordColumns(p),
     ...ownership(p),
@@ -143,7 +144,7 @@ export const ExpenseCategory = defineEntity({
 export const CustomRecord = defineEntity({
   name: 'CustomRecord',
   tableName: 'custom_record',
-  indexes: [trigramIndex('custom_record'), { properties: ['object', 'createdAt'] }],
+  indexes: [trigramIndex('custom_record'), newestFirstIndex('custom_record'), { properties: ['object', 'createdAt'] }],
   uniques: [{ properties: ['object', 'code'] }],
   properties: (p) => ({
     ...recordColumns(p),

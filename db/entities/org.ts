@@ -9,6 +9,12 @@ export const recordColumns = (p: typeof defineEntity.properties) => ({
   custom: p.json<Record<string, unknown>>().default('{}'),
 });
 
+/** Newest-first lists page through this index instead of sorting the whole table (the engine's ORDER BY, exactly). */
+export const newestFirstIndex = (table: string, column = 'created_at') => ({
+  name: `${table}_${column}_newest`,
+  expression: `create index "${table}_${column}_newest" on "${table}" ("${column}" desc nulls last, "id")`,
+});
+
 /** Substring search (Chinese included, plus pinyin) runs on a trigram index over search_text. */
 export const trigramIndex = (table: string) => ({
   name: `${table}_search_trgm`,

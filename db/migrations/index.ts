@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261127095355_list_indexes } from './Migration20261127095355_list_indexes';
 import { Migration20261127093037_files } from './Migration20261127093037_files';
 import { Migration20261127092506_views } from './Migration20261127092506_views';
 import { Migration20261127083417_foundation } from './Migration20261127083417_foundation';
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127091753_records', class: Migration20261127091753_records },
   { name: 'Migration20261127092506_views', class: Migration20261127092506_views },
   { name: 'Migration20261127093037_files', class: Migration20261127093037_files },
+  { name: 'Migration20261127095355_list_indexes', class: Migration20261127095355_list_indexes },
 ];

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { AppError, invalid } from '../errors';
 import { fieldOf } from './registry';
-import { fetchPage, type ListParams, type RecordDto } from './query';
+import { orderedIds, recordsByIds, type ListParams, type RecordDto } from './query';
 import type { FieldDef, LocaleCode, ObjectDef } from './types';
 
 export type ExportFormat = 'xlsx' | 'csv';
@@ -49,27 +49,27 @@ function csvEscape(v: ReturnType<typeof cellValue>): string {
  * Streams the records the principal may export — the list's columns, filter and sort — as
  * .xlsx or CSV, a batch at a time so memory stays flat however many rows there are.
  */
-export function exportRecords(
+export async function exportRecords(
   em: EntityManager,
   def: ObjectDef,
   principal: Principal | null,
   params: Omit<ListParams, 'limit' | 'offset'> & { columns?: string[]; format: ExportFormat; locale: LocaleCode },
-): ReadableStream {
+): Promise<ReadableStream> {
   const grant = principal?.permissions[def.name];
   if (grant && grant.export === 'none') throw new AppError('forbidden');
   const readDenied = grant?.deny.read ?? [];
-  const columns = (params.columns?.length ? params.columns : def.listColumns).map((name) => {
+  // Without a column list, the list columns the user may read; asking for a hidden one is a 400.
+  const columns = (params.columns?.length ? params.columns : def.listColumns.filter((name) => !readDenied.includes(name))).map((name) => {
     const field = fieldOf(def, name);
     if (!field || readDenied.includes(name)) throw invalid([{ field: 'columns', code: 'unknown_field', params: { value: name } }]);
     return field;
   });
+  // Sorted once, up front: bad input and missing rights answer 400/403 now, since once the
+  // file is streaming an error could only cut it short.
+  const ids = await orderedIds(em, def, principal, params, 'export');
   const out = new PassThrough();
   const batches = async function* () {
-    for (let offset = 0; ; offset += BATCH) {
-      const { items } = await fetchPage(em, def, principal, { ...params, limit: BATCH, offset }, 'export');
-      if (items.length) yield items;
-      if (items.length < BATCH) return;
-    }
+    for (let i = 0; i < ids.length; i += BATCH) yield recordsByIds(em, def, principal, ids.slice(i, i + BATCH));
   };
   (async () => {
     if (params.format === 'csv') {

@@ -5,6 +5,7 @@ import { runSql } from '../../db/sql';
 import { col, ident, readableWhere, type ReadParams } from './query';
 import { fieldOf, findObject } from './registry';
 import type { FieldDef, ObjectDef } from './types';
+import { timeZone } from '../time';
 
 export type GroupNode = {
   value: unknown;
@@ -34,16 +35,36 @@ function parseMeasures(def: ObjectDef, raw: string[], readDenied: string[]): Mea
   });
 }
 
-function groupFields(def: ObjectDef, by: string[], readDenied: string[]): FieldDef[] {
+const buckets = ['day', 'week', 'month', 'quarter', 'year'] as const;
+type Bucket = (typeof buckets)[number];
+type GroupLevel = { field: FieldDef; bucket?: Bucket };
+
+/** `by` entries are field names, or `field:month` (day/week/month/quarter/year) for dates. */
+function groupLevels(def: ObjectDef, by: string[], readDenied: string[]): GroupLevel[] {
   // No `by`: only the grand totals (a card's sums of a related list).
   if (by.length > MAX_LEVELS) throw invalid([{ field: 'by', code: 'invalid_option', params: { max: MAX_LEVELS } }]);
-  return by.map((name) => {
+  return by.map((entry) => {
+    const [name, bucket] = entry.split(':');
     const field = fieldOf(def, name);
-    if (!field || readDenied.includes(field.name) || field.type === 'longText' || field.name === 'id') {
-      throw invalid([{ field: 'by', code: 'unknown_field', params: { value: name } }]);
+    if (!field || readDenied.includes(field.name) || ['longText', 'multiSelect', 'file'].includes(field.type) || field.name === 'id') {
+      throw invalid([{ field: 'by', code: 'unknown_field', params: { value: entry } }]);
     }
-    return field;
+    if (bucket !== undefined && (!buckets.includes(bucket as Bucket) || !['date', 'dateTime'].includes(field.type))) {
+      throw invalid([{ field: 'by', code: 'invalid_option', params: { value: entry } }]);
+    }
+    return { field, bucket: bucket as Bucket | undefined };
   });
+}
+
+/** The grouping key: dates as text, optionally cut to the start of their day/week/… in the company's zone. */
+function keyExpr(level: GroupLevel): { text: string; bindings: unknown[] } {
+  const { field, bucket } = level;
+  if (field.type === 'dateTime') {
+    const unit = bucket ?? 'day';
+    return { text: `date_trunc('${unit}', ${col(field)} at time zone ?)::date::text`, bindings: [timeZone()] };
+  }
+  if (field.type === 'date') return { text: bucket ? `date_trunc('${bucket}', ${col(field)})::date::text` : `${col(field)}::text`, bindings: [] };
+  return { text: col(field), bindings: [] };
 }
 
 const measureValue = (m: Measure, v: unknown) => (v === null || v === undefined ? null : m.money ? String(v) : Number(v));
@@ -54,15 +75,18 @@ const measureValue = (m: Measure, v: unknown) => (v === null || v === undefined 
  */
 export async function groupRecords(em: EntityManager, def: ObjectDef, principal: Principal | null, by: string[], measureKeys: string[], params: ReadParams): Promise<GroupResult> {
   const readDenied = principal?.permissions[def.name].deny.read ?? [];
-  const fields = groupFields(def, by, readDenied);
+  const levels = groupLevels(def, by, readDenied);
+  const fields = levels.map((l) => l.field);
   const measures = parseMeasures(def, measureKeys.includes('count') ? measureKeys : ['count', ...measureKeys], readDenied);
   const where = await readableWhere(em, def, principal, params);
   // Per level: the key expression, plus the related record's title for relations.
   const levelKeys: string[][] = [];
   const joins: string[] = [];
   const selects: string[] = [];
+  // Key expressions repeat in SELECT, GROUPING SETS and grouping(); their bindings are inlined as literals below.
   fields.forEach((field, i) => {
-    const key = field.type === 'date' ? `${col(field)}::text` : col(field);
+    const expr = keyExpr(levels[i]);
+    const key = expr.bindings.length ? expr.text.replace('?', `'${timeZone().replace(/'/g, "''")}'`) : expr.text;
     levelKeys.push([key]);
     selects.push(`${key} as ${ident(`g${i}`)}`, `grouping(${key}) as ${ident(`x${i}`)}`);
     if (field.type === 'relation') {

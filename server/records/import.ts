@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -204,33 +203,26 @@ function cellFromExcel(cell: ExcelJS.Cell): RawCell {
 }
 
 async function readXlsx(bytes: Uint8Array): Promise<Sheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'cache',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
+  // The whole-file reader, not exceljs's stream reader: the latter now and then parses a sheet
+  // before the shared strings and styles (text arrives as {sharedString: n}, dates as numbers).
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
+  const worksheet = workbook.worksheets[0];
   let headers: string[] | null = null;
   const rows: Sheet['rows'] = [];
-  for await (const worksheet of reader) {
-    for await (const row of worksheet) {
-      const cells: RawCell[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
-        cells[colNumber - 1] = cellFromExcel(cell);
-      });
-      for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-      if (!headers) {
-        if (cells.every((c) => c === null || String(c).trim() === '')) continue;
-        headers = cells.map(headerText);
-        continue;
-      }
-      rows.push({ row: row.number, cells });
-      if (rows.length > MAX_IMPORT_ROWS) break;
+  worksheet?.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (rows.length > MAX_IMPORT_ROWS) return;
+    const cells: RawCell[] = [];
+    row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
+      cells[colNumber - 1] = cellFromExcel(cell);
+    });
+    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
+    if (!headers) {
+      if (!cells.every((c) => c === null || String(c).trim() === '')) headers = cells.map(headerText);
+      return;
     }
-    // Only the first worksheet is imported.
-    break;
-  }
+    rows.push({ row: rowNumber, cells });
+  });
   return { kind: 'xlsx', headers: headers ?? [], rows };
 }
 
@@ -304,13 +296,20 @@ export function matchColumns(def: ObjectDef, principal: Principal | null, header
       if (!headers.includes(header)) throw invalid([{ field: 'mapping', code: 'unknown_field', params: { value: header } }], `No column "${header}" in the file.`);
       if (name === null) continue;
       if (!fields.some((f) => f.name === name)) {
-        const code = def.fields.some((f) => f.name === name) ? 'protected_field' : 'unknown_field';
+        const code = fieldOf(def, name) ? 'protected_field' : 'unknown_field';
         throw invalid([{ field: 'mapping', code, params: { value: name } }], `Field "${name}" cannot be imported.`);
       }
       if (used.has(name)) throw invalid([{ field: 'mapping', code: 'not_unique', params: { value: name } }], `Field "${name}" is mapped twice.`);
       used.add(name);
     }
-    return headers.map((header, index) => ({ index, header, field: header ? (mapping[header] ?? null) : null }));
+    const taken = new Set<string>();
+    return headers.map((header, index) => {
+      const name = header ? (mapping[header] ?? null) : null;
+      // A header that appears twice fills its field from the first column only.
+      if (!name || taken.has(name)) return { index, header, field: null };
+      taken.add(name);
+      return { index, header, field: name };
+    });
   }
   const lookup = new Map<string, string>();
   for (const key of ['name', 'en', 'zh-CN'] as const) {
@@ -613,31 +612,25 @@ export async function importRecords(ctx: WriteContext, def: ObjectDef, sheet: Sh
         }
 
         // Duplicate detection: the first key the row has a value for decides.
-        let match: { key: KeyField; value: string; id: string } | null = null;
-        let ambiguous: KeyField | null = null;
+        let match: { key: KeyField; value: string; id: string; several: boolean } | null = null;
         const key = keys.find((k) => typeof values[k.field.name] === 'string' && (values[k.field.name] as string).trim() !== '');
         if (key && readScope) {
           const value = String(values[key.field.name]).trim();
           const hits = await runSql<{ id: string }>(tem, {
-            text: `select t.id from ${ident(def.table)} t where ${col(key.field)} = ? and ${only.text} and ${readScope.text} limit 2`,
+            text: `select t.id from ${ident(def.table)} t where ${col(key.field)} = ? and ${only.text} and ${readScope.text} order by t.created_at, t.id limit 2`,
             bindings: [value, ...only.bindings, ...readScope.bindings],
           });
-          if (hits.length === 1) match = { key, value, id: hits[0].id };
-          else if (hits.length > 1) ambiguous = key;
+          if (hits.length) match = { key, value, id: hits[0].id, several: hits.length > 1 };
         }
-        const action: 'create' | 'update' | 'skip' | 'reject' = match
-          ? opts.mode === 'update' || opts.mode === 'upsert' || opts.duplicates === 'update'
-            ? 'update'
-            : opts.duplicates === 'skip'
-              ? 'skip'
-              : 'create'
-          : ambiguous && (opts.mode !== 'create' || opts.duplicates !== 'create')
-            ? 'reject'
-            : opts.mode === 'update'
-              ? 'reject'
-              : 'create';
-        if (action === 'reject') {
-          reject([ambiguous ? problem(def, locale, 'ambiguous', ambiguous.field.name, values[ambiguous.field.name] as string) : problem(def, locale, 'not_found')]);
+        const onDuplicate = opts.mode !== 'create' || opts.duplicates === 'update' ? 'update' : opts.duplicates;
+        const action: 'create' | 'update' | 'skip' = match ? onDuplicate : 'create';
+        if (!match && opts.mode === 'update') {
+          reject([problem(def, locale, 'not_found')]);
+          continue;
+        }
+        // Which of several records to update cannot be guessed.
+        if (match?.several && action === 'update') {
+          reject([problem(def, locale, 'ambiguous', match.key.field.name, match.value)]);
           continue;
         }
         if (match) {

@@ -7,7 +7,7 @@ import { fieldOf, fieldsOf, findObject } from './registry';
 import type { FieldDef, FieldType, ObjectDef } from './types';
 import { fieldSchema } from './validate';
 import { runSql, type Sql } from '../../db/sql';
-import { normaliseQuery } from '../search/text';
+import { isHanPair, normaliseQuery } from '../search/text';
 import { relativeDateOps, relativeRange, timeZone, type RelativeDateOp } from '../time';
 
 
@@ -240,13 +240,21 @@ export function presentRow(def: ObjectDef, row: Record<string, unknown>): Record
     if (key.startsWith('_label_')) labels[key.slice(7)] = (value as string | null) ?? null;
     else out[key] = value instanceof Date ? value.toISOString() : value;
   }
-  for (const field of def.fields) if (field.type === 'money' && out[field.name] != null) out[field.name] = String(out[field.name]);
+  for (const field of fieldsOf(def)) {
+    const v = out[field.name];
+    if (v == null) continue;
+    if (field.type === 'money') out[field.name] = String(v);
+    // Numbers kept in JSONB come out of `::numeric` as strings; they travel as JSON numbers.
+    else if (field.type === 'number' || field.type === 'percent') out[field.name] = Number(v);
+    // PostgreSQL hands timestamps over as text ('2026-01-02 03:04:05+00'), PGlite as Dates: one ISO form on the wire.
+    else if (field.type === 'dateTime' && typeof v === 'string') out[field.name] = new Date(v).toISOString();
+  }
   return { ...out, _labels: labels } as RecordDto;
 }
 
 export type ListParams = ReadParams & { sort?: string; limit: number; offset: number };
 
-function orderSql(def: ObjectDef, sort: string | undefined, readDenied: string[]): string {
+export function orderSql(def: ObjectDef, sort: string | undefined, readDenied: string[]): string {
   const parts: string[] = [];
   for (const raw of (sort || def.defaultSort).split(',').map((s) => s.trim()).filter(Boolean)) {
     const desc = raw.startsWith('-');
@@ -269,6 +277,7 @@ export function quickSearch(def: ObjectDef, q: string, readDenied: string[]): Sq
   const searchable = def.fields.filter((f) => f.searchable);
   const visible = searchable.filter((f) => !readDenied.includes(f.name));
   if (def.searchText && visible.length === searchable.length) {
+    if (isHanPair(q)) return { text: 't.search_text like ?', bindings: [`% ${q.trim()} %`] };
     return { text: `(${variants.map(() => 't.search_text ilike ?').join(' or ')})`, bindings: variants };
   }
   const parts = visible.flatMap((f) => variants.map((v) => ({ text: `${col(f)}::text ilike ?`, binding: v })));
@@ -321,6 +330,35 @@ export async function fetchPage(em: EntityManager, def: ObjectDef, principal: Pr
     bindings: [...where.bindings, params.limit, params.offset],
   });
   return { items: rows.map((r) => presentRow(def, r)), where };
+}
+
+/**
+ * Every record a long read (an export) will walk, in order, as ids only: one sort of the whole
+ * set, after which rows are fetched by id in batches instead of re-sorting for each page.
+ */
+export async function orderedIds(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ReadParams & { sort?: string }, action: 'read' | 'export'): Promise<string[]> {
+  const readDenied = principal?.permissions[def.name]?.deny.read ?? [];
+  const where = await readableWhere(em, def, principal, params, action);
+  const sortsByLabel = (params.sort || def.defaultSort).split(',').some((s) => fieldOf(def, s.trim().replace(/^-/, ''))?.type === 'relation');
+  const { joins } = sortsByLabel ? selectSql(def, readDenied) : { joins: '' };
+  const labels = sortsByLabel ? `, ${selectSql(def, readDenied).columns}` : '';
+  const rows = await runSql<{ id: string }>(em, {
+    text: `select t.id${labels} from ${ident(def.table)} t ${joins} where ${where.text} order by ${orderSql(def, params.sort, readDenied)}`,
+    bindings: where.bindings,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** The given records (all readable, as listed by orderedIds), in the given order. */
+export async function recordsByIds(em: EntityManager, def: ObjectDef, principal: Principal | null, ids: string[]): Promise<RecordDto[]> {
+  if (!ids.length) return [];
+  const { columns, joins } = selectSql(def, principal?.permissions[def.name]?.deny.read ?? []);
+  const rows = await runSql<Record<string, unknown>>(em, {
+    text: `select ${columns} from ${ident(def.table)} t ${joins} where t.id in (${ids.map(() => '?').join(', ')})`,
+    bindings: ids,
+  });
+  const byId = new Map(rows.map((r) => [r.id as string, r]));
+  return ids.flatMap((id) => (byId.has(id) ? [presentRow(def, byId.get(id)!)] : []));
 }
 
 /** One page of records the principal may read, with the total count. */

@@ -158,7 +158,7 @@ export const recordRoutes = router()
       const q = c.req.valid('query');
       const principal = principalOf(c);
       const locale = q.locale ?? (principal.locale === 'en' ? 'en' : principal.locale === 'zh-CN' ? 'zh-CN' : 'en');
-      const stream = exportRecords(c.var.em, def, principal, {
+      const stream = await exportRecords(c.var.em, def, principal, {
         filter: parseFilter(q.filter),
         q: q.q,
         sort: q.sort,
@@ -211,7 +211,12 @@ export const recordRoutes = router()
       const def = requireObject(c.req.valid('param').object);
       const q = c.req.valid('query');
       const principal = principalOf(c);
-      checkImportRights(def, principal, { mode: 'create', duplicates: 'skip' });
+      // Whoever may import at all (create, or update existing records) gets the template.
+      try {
+        checkImportRights(def, principal, { mode: 'create', duplicates: 'skip' });
+      } catch {
+        checkImportRights(def, principal, { mode: 'update', duplicates: 'update' });
+      }
       const file = await importTemplate(def, principal, localeOf(principal, q.locale), q.format);
       return new Response(new Uint8Array(file), {
         headers: {

@@ -282,8 +282,9 @@ export async function updateSearchText(em: EntityManager, def: ObjectDef, id: st
     .map((f) => searchTerms(record[f.name] as string, f.type === 'phone' ? 'phone' : 'text'))
     .filter(Boolean)
     .join(' ');
-  // A record with nothing searchable still gets a marker, so the backfill does not revisit it.
-  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [text || ' ', id] });
+  // Padded with spaces so every term is a word ("% 贸易 %" finds the first one too); never empty,
+  // so the backfill does not revisit a record with nothing searchable.
+  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [` ${text} `, id] });
   return record;
 }
 

@@ -14,7 +14,7 @@ const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC
 
 async function upload(bytes: Uint8Array, name: string, type: string, extra: Record<string, string> = {}, cookie = admin.cookie) {
   const form = new FormData();
-  form.set('file', new Blob([bytes], { type }), name);
+  form.set('file', new Blob([new Uint8Array(bytes)], { type }), name);
   for (const [k, v] of Object.entries(extra)) form.set(k, v);
   const res = await t.app.request(`${ORIGIN}/api/files`, { method: 'POST', body: form, headers: { origin: ORIGIN, host: 'localhost', cookie: cookie ?? '' } });
   return { status: res.status, body: await res.json() };

@@ -22,7 +22,8 @@ async function signIn(url: string) {
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
 }
 
-describe('embedded database across restarts', () => {
+// Whole server starts and a killed child process: slow on a loaded 2-core machine.
+describe('embedded database across restarts', { timeout: 120_000 }, () => {
   it('keeps data written before a clean shutdown', async () => {
     const env = testEnv({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
     const first = await startServer(env, pino({ level: 'silent' }));

@@ -75,6 +75,7 @@ describe('parseEnv', () => {
       LOG_LEVEL: 'info',
       SESSION_IDLE_MINUTES: 120,
       SESSION_MAX_HOURS: 168,
+      TIME_ZONE: 'Asia/Shanghai',
     });
   });
 
