@@ -273,18 +273,25 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
   emitAfterCommit(ctx, { object: def.name, id, action: 'delete', fields: def.fields.map((f) => f.name) });
 }
 
-/** Rewrites the record's search_text from its searchable fields; returns the fresh record. */
-export async function updateSearchText(em: EntityManager, def: ObjectDef, id: string): Promise<RecordDto> {
-  const record = (await findRecord(em, def, null, id))!;
-  if (!def.searchText) return record;
+/**
+ * A record's search_text: its searchable fields as text, pinyin, initials and bare digits,
+ * padded with spaces so every term is a word ("% 贸易 %" finds the first one too). Never
+ * empty, so the backfill does not revisit a record with nothing searchable.
+ */
+export function searchTextOf(def: ObjectDef, record: Record<string, unknown>): string {
   const text = def.fields
     .filter((f) => f.searchable && typeof record[f.name] === 'string')
     .map((f) => searchTerms(record[f.name] as string, f.type === 'phone' ? 'phone' : 'text'))
     .filter(Boolean)
     .join(' ');
-  // Padded with spaces so every term is a word ("% 贸易 %" finds the first one too); never empty,
-  // so the backfill does not revisit a record with nothing searchable.
-  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [` ${text} `, id] });
+  return ` ${text} `;
+}
+
+/** Rewrites the record's search_text from its searchable fields; returns the fresh record. */
+export async function updateSearchText(em: EntityManager, def: ObjectDef, id: string): Promise<RecordDto> {
+  const record = (await findRecord(em, def, null, id))!;
+  if (!def.searchText) return record;
+  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [searchTextOf(def, record), id] });
   return record;
 }
 

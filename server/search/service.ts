@@ -4,7 +4,7 @@ import { runSql } from '../../db/sql';
 import { allObjects, fieldOf } from '../records/registry';
 import { col, discriminatorSql, ident, levelFor, quickSearch, scopeCondition } from '../records/query';
 import { normaliseQuery } from './text';
-import { updateSearchText } from '../records/service';
+import { searchTextOf } from '../records/service';
 
 const CANDIDATES = 200;
 
@@ -43,16 +43,25 @@ export async function globalSearch(em: EntityManager, principal: Principal, q: s
   return hits.sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
-/** Fills search_text for rows written before the column existed (or imported raw). */
+/** Fills search_text for rows written before it existed (or after its rules changed), 1,000 rows per statement. */
 export async function backfillSearchText(em: EntityManager): Promise<number> {
   let total = 0;
   for (const def of allObjects().filter((o) => o.searchText)) {
     const only = discriminatorSql(def);
+    const columns = def.fields.filter((f) => f.searchable).map((f) => `${col(f)} as ${ident(f.name)}`);
     for (;;) {
-      const rows = await runSql<{ id: string }>(em, { text: `select t.id from ${ident(def.table)} t where t.search_text = '' and ${only.text} limit 500`, bindings: only.bindings });
-      for (const r of rows) await updateSearchText(em, def, r.id);
+      const rows = await runSql<Record<string, unknown>>(em, {
+        text: `select t.id, ${columns.join(', ')} from ${ident(def.table)} t where t.search_text = '' and ${only.text} limit 1000`,
+        bindings: only.bindings,
+      });
+      if (rows.length) {
+        await runSql(em, {
+          text: `update ${ident(def.table)} t set search_text = v.s from (values ${rows.map(() => '(?::uuid, ?)').join(', ')}) v(id, s) where t.id = v.id`,
+          bindings: rows.flatMap((r) => [r.id, searchTextOf(def, r)]),
+        });
+      }
       total += rows.length;
-      if (rows.length < 500) break;
+      if (rows.length < 1000) break;
     }
   }
   return total;
