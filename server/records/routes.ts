@@ -11,11 +11,22 @@ import { exportRecords } from './export';
 import { readFieldHistory } from './history';
 import { checkImportRights, importRecords, importTemplate, localeOf, matchColumns, MAX_IMPORT_BYTES, parseImportOptions, readSpreadsheet, rejectedReport, XLSX_TYPE } from './import';
 
-const RecordSchema = z.record(z.string(), z.unknown()).openapi('Record');
+const RecordSchema = z.record(z.string(), z.unknown()).openapi('Record', {
+  description: 'A record as a flat object keyed by field name, custom fields included; relation fields hold ids and `_labels` their titles.',
+  example: { id: '0b9c…', code: 'C000001', name: '张三贸易有限公司', phone: '0754-8888 1234', grade: 'A', annualRevenue: '1500000.00', tier: 'gold', ownerId: '5d1e…', _labels: { ownerId: '李娜' } },
+});
 const ObjectParam = z.object({ object: z.string().openapi({ param: { name: 'object', in: 'path' } }) });
 const RecordParam = ObjectParam.extend({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 const ListQuery = z.object({
-  filter: z.string().max(20_000).optional().openapi({ description: 'JSON filter tree: {and|or:[…]} or {field, op, value}' }),
+  filter: z
+    .string()
+    .max(20_000)
+    .optional()
+    .openapi({
+      description:
+        'JSON filter tree: {"and":[…]}, {"or":[…]}, {"field","op","value"} or {"related","via","where","exists"}. Operators per type: eq ne lt lte gt gte between in contains startsWith isNull isNotNull under; dates also today thisWeek thisMonth thisQuarter thisYear lastNDays nextNDays (…); multi-select containsAny containsAll.',
+      example: '{"and":[{"field":"city","op":"eq","value":"汕头"},{"or":[{"field":"grade","op":"eq","value":"A"},{"related":"activity","via":"customerId","where":{"field":"at","op":"lastNDays","value":30}}]}]}',
+    }),
   sort: z.string().max(500).optional().openapi({ description: 'Comma-separated fields, - for descending' }),
   q: z.string().max(200).optional(),
   folder: z.string().max(64).optional().openapi({ description: 'Only records in this favourite folder of yours' }),
