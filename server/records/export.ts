@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { AppError, invalid } from '../errors';
 import { fieldOf } from './registry';
 import { orderedIds, recordsByIds, type ListParams, type RecordDto } from './query';
+import { groupRecords, type GroupNode, type GroupResult } from './groups';
 import type { FieldDef, LocaleCode, ObjectDef } from './types';
 
 export type ExportFormat = 'xlsx' | 'csv';
@@ -12,6 +13,20 @@ export type ExportFormat = 'xlsx' | 'csv';
 const BATCH = 2000;
 
 /** Cells that a spreadsheet would run as a formula are written as text. */
+/** Counts per group path (values joined as in the export loop), from the grouping query. */
+function groupCounts(result: GroupResult): Map<string, number> {
+  const counts = new Map<string, number>();
+  const walk = (nodes: GroupNode[], path: string[]) => {
+    for (const node of nodes) {
+      const key = [...path, JSON.stringify(node.value ?? null)];
+      counts.set(key.join('|'), node.count);
+      if (node.groups) walk(node.groups, key);
+    }
+  };
+  walk(result.groups, []);
+  return counts;
+}
+
 export function neutralise(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
@@ -53,7 +68,7 @@ export async function exportRecords(
   em: EntityManager,
   def: ObjectDef,
   principal: Principal | null,
-  params: Omit<ListParams, 'limit' | 'offset'> & { columns?: string[]; format: ExportFormat; locale: LocaleCode },
+  params: Omit<ListParams, 'limit' | 'offset'> & { columns?: string[]; format: ExportFormat; locale: LocaleCode; groupBy?: string[] },
 ): Promise<ReadableStream> {
   const grant = principal?.permissions[def.name];
   if (grant && grant.export === 'none') throw new AppError('forbidden');
@@ -64,9 +79,18 @@ export async function exportRecords(
     if (!field || readDenied.includes(name)) throw invalid([{ field: 'columns', code: 'unknown_field', params: { value: name } }]);
     return field;
   });
+  // A grouped list exports as an outline: rows sorted by the group fields, a heading row with
+  // the count where a group starts, records one level deeper.
+  const groupFields = (params.groupBy ?? []).map((name) => {
+    const field = fieldOf(def, name);
+    if (!field || readDenied.includes(name) || ['longText', 'multiSelect', 'file', 'dateTime'].includes(field.type)) throw invalid([{ field: 'groupBy', code: 'unknown_field', params: { value: name } }]);
+    return field;
+  });
+  const sort = groupFields.length ? [...groupFields.map((f) => f.name), ...(params.sort ? [params.sort] : [])].join(',') : params.sort;
+  const counts = groupFields.length ? groupCounts(await groupRecords(em, def, principal, groupFields.map((f) => f.name), ['count'], params)) : new Map<string, number>();
   // Sorted once, up front: bad input and missing rights answer 400/403 now, since once the
   // file is streaming an error could only cut it short.
-  const ids = await orderedIds(em, def, principal, params, 'export');
+  const ids = await orderedIds(em, def, principal, { ...params, sort }, 'export');
   const out = new PassThrough();
   const batches = async function* () {
     for (let i = 0; i < ids.length; i += BATCH) yield recordsByIds(em, def, principal, ids.slice(i, i + BATCH));
@@ -91,9 +115,27 @@ export async function exportRecords(
     }));
     sheet.getRow(1).font = { bold: true };
     sheet.getRow(1).commit();
+    let current: string[] = [];
     for await (const items of batches()) {
-      // String cells are never formulas in xlsx; the prefix keeps a re-export to CSV safe too.
-      for (const r of items) sheet.addRow(columns.map((c) => { const v = cellValue(c, r, params.locale); return typeof v === 'string' ? neutralise(v) : v; })).commit();
+      for (const r of items) {
+        const keys = groupFields.map((f) => JSON.stringify(r[f.name] ?? null));
+        const changedAt = keys.findIndex((k, i) => k !== current[i]);
+        if (changedAt >= 0) {
+          for (let level = changedAt; level < groupFields.length; level++) {
+            const field = groupFields[level];
+            const label = cellValue(field, r, params.locale);
+            const heading = sheet.addRow([`${field.label[params.locale]}: ${label instanceof Date ? label.toISOString().slice(0, 10) : (label ?? '—')} (${counts.get(keys.slice(0, level + 1).join('|')) ?? 0})`]);
+            heading.font = { bold: true };
+            heading.outlineLevel = level;
+            heading.commit();
+          }
+          current = keys;
+        }
+        // String cells are never formulas in xlsx; the prefix keeps a re-export to CSV safe too.
+        const row = sheet.addRow(columns.map((c) => { const v = cellValue(c, r, params.locale); return typeof v === 'string' ? neutralise(v) : v; }));
+        row.outlineLevel = groupFields.length;
+        row.commit();
+      }
     }
     sheet.commit();
     await workbook.commit();

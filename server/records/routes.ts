@@ -45,6 +45,7 @@ const ExportQuery = z.object({
   filter: ListQuery.shape.filter,
   q: ListQuery.shape.q,
   locale: z.enum(['en', 'zh-CN']).optional(),
+  groupBy: z.string().max(300).optional().openapi({ description: 'Comma-separated fields: the xlsx is an outline grouped by them' }),
 });
 const GroupQuery = z.object({
   by: z.string().max(300).optional().openapi({ description: 'Comma-separated fields, outermost first; leave out for grand totals only', example: 'departmentId,gender' }),
@@ -174,6 +175,7 @@ export const recordRoutes = router()
         q: q.q,
         sort: q.sort,
         columns: q.columns?.split(',').map((s) => s.trim()).filter(Boolean),
+        groupBy: q.groupBy?.split(',').map((s) => s.trim()).filter(Boolean),
         format: q.format,
         locale,
       });

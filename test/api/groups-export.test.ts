@@ -262,3 +262,28 @@ describe('export', () => {
     expect((await download(denied, `format=csv&filter=${enc({ field: 'annualRevenue', op: 'gt', value: '1' })}`)).status).toBe(400);
   });
 });
+
+describe('grouped export', () => {
+  it('writes a grouped list as an outline: a heading with the count per group, records one level deeper', async () => {
+    const tag = `ol${uid()}`;
+    for (const [grade, n] of [['A', 2], ['B', 1]] as const) {
+      for (let i = 0; i < n; i++) ok(await admin.post('/records/customer', { name: `${tag} ${grade}${i}`, grade }));
+    }
+    const filter = enc({ field: 'name', op: 'startsWith', value: tag });
+    const res = await download(admin, `format=xlsx&locale=en&columns=name,grade&groupBy=grade&sort=name&filter=${filter}`);
+    expect(res.status).toBe(200);
+    const sheet = await workbook(res.buffer);
+    const lines: [string, number][] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) lines.push([String(row.getCell(1).value), row.outlineLevel ?? 0]);
+    });
+    expect(lines).toEqual([
+      ['Credit grade: A (2)', 0],
+      [`${tag} A0`, 1],
+      [`${tag} A1`, 1],
+      ['Credit grade: B (1)', 0],
+      [`${tag} B0`, 1],
+    ]);
+    expect((await download(admin, `format=xlsx&groupBy=createdAt`)).status).toBe(400);
+  });
+});
