@@ -1,5 +1,11 @@
-import { client, unwrap } from './client';
+import { client, toApiError, unwrap, ApiError } from './client';
 import type {
+  CardLayout,
+  FileRef,
+  Folder,
+  ImportResult,
+  SavedView,
+  ViewConfig,
   Catalog,
   FieldInput,
   FieldMeta,
@@ -37,6 +43,7 @@ export type ListParams = {
   sort?: string;
   limit?: number;
   offset?: number;
+  folder?: string;
 };
 
 export const authApi = {
@@ -97,6 +104,7 @@ export const recordsApi = {
           sort: p.sort,
           limit: p.limit,
           offset: p.offset,
+          folder: p.folder,
         }),
       }),
     ),
@@ -184,4 +192,77 @@ export const logsApi = {
   purgeLogins: (before: string) => unwrap<{ deleted: number }>(client.logs.logins.$delete({ query: { before } })),
   purgeOperations: (before: string) =>
     unwrap<{ deleted: number }>(client.logs.operations.$delete({ query: { before } })),
+};
+
+export const viewsApi = {
+  list: (object: string, kind?: 'view' | 'query') =>
+    unwrap<{ items: SavedView[] }>(client.views.$get({ query: kind ? { object, kind } : { object } })),
+  create: (body: { object: string; kind: 'view' | 'query'; name: string; shared?: boolean; config: ViewConfig }) =>
+    unwrap<SavedView>(client.views.$post({ json: body as never })),
+  update: (id: string, body: { name?: string; shared?: boolean; config?: ViewConfig }) =>
+    unwrap<SavedView>(client.views[':id'].$patch({ param: { id }, json: body as never })),
+  remove: (id: string) => unwrap<{ ok: true }>(client.views[':id'].$delete({ param: { id } })),
+};
+
+export const foldersApi = {
+  list: (object: string) => unwrap<{ items: Folder[] }>(client.folders.$get({ query: { object } })),
+  create: (object: string, name: string) => unwrap<Folder>(client.folders.$post({ json: { object, name } })),
+  rename: (id: string, name: string) => unwrap<Folder>(client.folders[':id'].$patch({ param: { id }, json: { name } })),
+  remove: (id: string) => unwrap<{ ok: true }>(client.folders[':id'].$delete({ param: { id } })),
+  add: (id: string, ids: string[]) => unwrap<Folder>(client.folders[':id'].items.$post({ param: { id }, json: { ids } })),
+  removeItems: (id: string, ids: string[]) => unwrap<Folder>(client.folders[':id'].items.$delete({ param: { id }, json: { ids } })),
+};
+
+export const layoutApi = {
+  get: (object: string) =>
+    unwrap<{ layout: CardLayout; designed: boolean }>(client.meta.objects[':object'].layout.$get({ param: { object } })),
+  save: (object: string, layout: CardLayout) =>
+    unwrap<unknown>(client.meta.objects[':object'].layout.$put({ param: { object }, json: layout as never })),
+  reset: (object: string) => unwrap<unknown>(client.meta.objects[':object'].layout.$delete({ param: { object } })),
+};
+
+/** multipart/form-data POST with the session cookie (the browser sets the boundary). */
+async function postForm<T>(url: string, form: FormData): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', body: form, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) throw await toApiError(res);
+  return (await res.json()) as T;
+}
+
+export const filesApi = {
+  upload: (file: File, images = false) => {
+    const form = new FormData();
+    form.append('file', file);
+    if (images) form.append('images', 'true');
+    return postForm<FileRef>('/api/files', form);
+  },
+  url: (id: string) => `/api/files/${encodeURIComponent(id)}`,
+};
+
+export type ImportOptions = {
+  mode: 'create' | 'update' | 'upsert';
+  duplicates: 'skip' | 'update' | 'create';
+  dryRun: boolean;
+  mapping?: Record<string, string | null>;
+  locale?: string;
+};
+
+export const importApi = {
+  run: (object: string, file: File, o: ImportOptions) => {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('mode', o.mode);
+    form.append('duplicates', o.duplicates);
+    form.append('dryRun', String(o.dryRun));
+    form.append('report', 'json');
+    if (o.mapping) form.append('mapping', JSON.stringify(o.mapping));
+    if (o.locale) form.append('locale', o.locale);
+    return postForm<ImportResult>(`/api/records/${encodeURIComponent(object)}/import`, form);
+  },
+  templateUrl: (object: string, format: 'xlsx' | 'csv', locale?: string) =>
+    `/api/records/${encodeURIComponent(object)}/import/template?${new URLSearchParams(query({ format, locale })).toString()}`,
 };

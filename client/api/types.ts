@@ -141,6 +141,7 @@ export type OperationLogEntry = {
 };
 
 export type FilterNode =
+  | { related: string; via: string; where?: FilterNode; exists?: boolean }
   | { and: FilterNode[] }
   | { or: FilterNode[] }
   | { field: string; op: string; value?: unknown };
@@ -168,3 +169,51 @@ export type FieldInput = {
 };
 export type FieldPatch = Partial<Omit<FieldInput, 'name' | 'type' | 'target'>>;
 export type ObjectInput = { name: string; label: Localized; pluralLabel: Localized; fields?: FieldInput[] };
+
+/** A filter node as the client builds it, including related-record conditions. */
+export type RelatedFilter = { related: string; via: string; where?: FilterNode; exists?: boolean };
+
+export type ViewConfig = {
+  filter?: FilterNode;
+  q?: string;
+  sort?: string;
+  columns?: string[];
+  widths?: Record<string, number>;
+  groupBy?: string[];
+};
+export type SavedView = {
+  id: string;
+  object: string;
+  kind: 'view' | 'query';
+  name: string;
+  nameLabel: Localized | null;
+  shared: boolean;
+  builtin: boolean;
+  mine: boolean;
+  owner: { id: string; login: string } | null;
+  config: ViewConfig;
+  updatedAt: string | null;
+};
+export type Folder = { id: string; object: string; name: string; count: number; createdAt: string };
+
+export type LayoutSection = { key: string; label: Localized; columns?: 1 | 2; fields: string[] };
+export type LayoutTab =
+  | { kind: 'fields'; key: string; label: Localized; sections: LayoutSection[] }
+  | { kind: 'related'; key: string; label: Localized; object: string; via: string; columns?: string[] }
+  | { kind: 'history'; key: string; label: Localized };
+export type CardLayout = { tabs: LayoutTab[] };
+
+export type FileRef = { id: string; name: string; size: number; type: string };
+
+export type ImportProblem = { field?: string; code: string; message: string };
+export type ImportResult = {
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  skipped: number;
+  rejectedRows: number;
+  rejected: (ImportProblem & { row: number; values: Record<string, string | number | boolean | null>; errors: ImportProblem[] })[];
+  columns: { header: string; field: string | null }[];
+  duplicates: { row: number; key: string; value: string; id: string; action: string }[];
+  matchedBy: Record<string, number>;
+};

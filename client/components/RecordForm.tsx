@@ -1,7 +1,7 @@
 import { For, Match, Show, Switch, createMemo, createUniqueId } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import type { FieldError } from '../api/client';
-import type { FieldMeta, ObjectMeta, Rec } from '../api/types';
+import type { FieldMeta, LayoutSection, ObjectMeta, Rec } from '../api/types';
 import { fieldErrorText, label, t } from '../i18n';
 import { displayValue } from '../lib/meta';
 import { RelationSelect } from './RelationSelect';
@@ -20,6 +20,8 @@ type Props = {
   /** Fields not to show at all. */
   hidden?: string[];
   disabled?: boolean;
+  /** Card layout sections: only these fields, in these sections (1 or 2 columns). */
+  sections?: LayoutSection[];
 };
 
 const SYSTEM = new Set(['id', 'createdAt', 'updatedAt']);
@@ -92,9 +94,34 @@ export function RecordForm(props: Props) {
           </ul>
         </div>
       </Show>
-      <div class="form-grid">
-        <For each={fields()}>
-          {(f) => {
+      <Show
+        when={props.sections}
+        fallback={
+          <div class="form-grid">
+            <For each={fields()}>{(f) => renderField(f)}</For>
+          </div>
+        }
+      >
+        <For each={props.sections!}>
+          {(sec) => {
+            const inSec = () => sec.fields.map((n) => fields().find((f) => f.name === n)).filter((f): f is FieldMeta => !!f);
+            return (
+              <Show when={inSec().length}>
+                <fieldset class="form-section" data-testid={`section-${sec.key}`}>
+                  <legend class="section-title">{label(sec.label, sec.key)}</legend>
+                  <div class="form-grid" classList={{ 'form-grid-1': sec.columns === 1 }}>
+                    <For each={inSec()}>{(f) => renderField(f)}</For>
+                  </div>
+                </fieldset>
+              </Show>
+            );
+          }}
+        </For>
+      </Show>
+    </form>
+  );
+
+  function renderField(f: FieldMeta) {
             const id = `${uid}-${f.name}`;
             const errId = `${id}-err`;
             const errs = () => errorFor(f.name);
@@ -250,9 +277,5 @@ export function RecordForm(props: Props) {
                 </Show>
               </div>
             );
-          }}
-        </For>
-      </div>
-    </form>
-  );
+  }
 }

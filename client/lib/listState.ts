@@ -1,4 +1,4 @@
-import type { FilterNode } from '../api/types';
+import type { FilterNode, SavedView } from '../api/types';
 
 /** Per-object list view state kept for the page load, so card → back to list restores it. */
 export type ListView = {
@@ -8,6 +8,8 @@ export type ListView = {
   offset: number;
   groupBy: string[];
   expanded: string[];
+  /** The saved view or favourite last chosen on this list. */
+  activeView?: SavedView | null;
 };
 
 const views = new Map<string, ListView>();

@@ -1,8 +1,11 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { For, Match, Show, Switch, createMemo, createResource, createSignal, createUniqueId, type JSX } from 'solid-js';
 import { ApiError, type FieldError } from '../api/client';
-import { recordsApi } from '../api/endpoints';
-import type { FieldMeta, FilterNode, HistoryEntry, ObjectMeta, Rec } from '../api/types';
+import { layoutApi, recordsApi } from '../api/endpoints';
+import type { FieldMeta, FilterNode, HistoryEntry, LayoutSection, LayoutTab, ObjectMeta, Rec } from '../api/types';
+import { CardDesigner } from '../components/CardDesigner';
+import { EmploymentTab, NewContactDialog, PictureGallery } from '../components/CardExtras';
+import { AddToFolder } from '../components/ListMenus';
 import { confirmDialog } from '../components/ConfirmDialog';
 import { Icon } from '../components/Icons';
 import { ObjectTable } from '../components/ObjectTable';
@@ -13,7 +16,7 @@ import { toast } from '../components/Toasts';
 import { errorText, formatDateTime, formatMoney, formatNumber, hasKey, label, t } from '../i18n';
 import { displayValue, fieldOf, getMeta, isNumeric } from '../lib/meta';
 import { customObjects } from '../lib/objects';
-import { can, mayEditRecord } from '../session';
+import { can, mayEditRecord, me } from '../session';
 
 /** `/records/:object/:id` — a record as a card with tabs. */
 export function RecordCardPage() {
@@ -47,7 +50,7 @@ function RecordCard(props: { object: string; id: string }) {
   const formId = createUniqueId();
   const [meta] = createResource(() => props.object, getMeta);
   const [loadError, setLoadError] = createSignal<unknown>(null);
-  const [record, { mutate }] = createResource(
+  const [record, { mutate, refetch: refetchRecord }] = createResource(
     () => props.id,
     async (id) => {
       try {
@@ -68,6 +71,14 @@ function RecordCard(props: { object: string; id: string }) {
   const [historyKey, setHistoryKey] = createSignal(0);
 
   const isCustomer = () => props.object === 'customer';
+  const [layout, { refetch: refetchLayout }] = createResource(
+    () => props.object,
+    (o) => layoutApi.get(o).catch(() => null),
+  );
+  const [designing, setDesigning] = createSignal(false);
+  const [newContact, setNewContact] = createSignal(false);
+  const [contactsVersion, setContactsVersion] = createSignal(0);
+  const hasGallery = () => fieldOf(meta(), 'pictures')?.type === 'file';
   const title = () => (record() ? recordTitle(record()!, meta()?.titleField) || '—' : '');
   const mayEdit = () => mayEditRecord(props.object, record());
 
@@ -149,8 +160,91 @@ function RecordCard(props: { object: string; id: string }) {
   };
   const fmtCount = (n: number | null | undefined) => (n === null || n === undefined ? null : formatNumber(n));
 
+  /** Tabs from the card layout (GET …/layout); the built-in arrangement while it loads or if it fails. */
   const tabs = createMemo<Tab[]>(() => {
-    const list: Tab[] = [{ key: 'details', label: () => t('card.tab.details'), render: () => details() }];
+    const l = layout();
+    if (l) return layoutTabs(l.layout.tabs);
+    return builtinTabs();
+  });
+
+  function relatedFilter(via: string): FilterNode {
+    return { field: via, op: 'eq', value: props.id };
+  }
+  function layoutTabs(items: LayoutTab[]): Tab[] {
+    const list: Tab[] = [];
+    let business = false;
+    let firstFields = true;
+    for (const tab of items) {
+      if (tab.kind === 'fields') {
+        const key = firstFields ? 'details' : tab.key;
+        const gallery = firstFields && hasGallery();
+        firstFields = false;
+        list.push({ key, label: () => label(tab.label), render: () => details(tab.sections, key, gallery) });
+        continue;
+      }
+      if (tab.kind === 'history') {
+        list.push({ key: 'history', label: () => label(tab.label), render: () => <HistoryTab object={props.object} id={props.id} meta={meta()!} record={record()!} version={historyKey()} /> });
+        continue;
+      }
+      if (!can(tab.object, 'read')) continue;
+      if (isCustomer() && tab.object === 'contactEmployment' && tab.via === 'customerId' && can('contact', 'read')) {
+        list.push({
+          key: 'contacts',
+          label: () => t('card.tab.contacts'),
+          count: () => fmtCount(counts()?.contacts),
+          render: () => (
+            <div class="stack">
+              <Show when={can('contact', 'create') && can('contactEmployment', 'create')}>
+                <div class="related-actions">
+                  <button type="button" class="btn btn-sm" data-testid="card-new-contact" onClick={() => setNewContact(true)}>
+                    <Icon name="plus" size={14} />
+                    {t('employment.newContactButton')}
+                  </button>
+                </div>
+              </Show>
+              <Show when={String(contactsVersion())} keyed>
+                <Related object="contact" filter={customerFilter(props.id)} testid="card-contacts" />
+              </Show>
+            </div>
+          ),
+        });
+        continue;
+      }
+      if (props.object === 'contact' && tab.object === 'contactEmployment' && tab.via === 'contactId') {
+        list.push({ key: 'employment', label: () => label(tab.label), render: () => <EmploymentTab contact={record()!} onMoved={() => void refetchRecord()} /> });
+        continue;
+      }
+      if (isCustomer() && tab.via === 'customerId' && tab.object === 'activity') {
+        list.push({ key: 'activities', label: () => label(tab.label), count: () => fmtCount(counts()?.activities), render: () => <ActivitiesTab customerId={props.id} customerLabel={title()} onLogged={() => void refetchCounts()} /> });
+        continue;
+      }
+      if (isCustomer() && tab.via === 'customerId' && tab.object === 'expense') {
+        const b = builtinTabs().find((x) => x.key === 'expenses');
+        if (b) list.push({ ...b, label: () => label(tab.label) });
+        continue;
+      }
+      if (isCustomer() && tab.via === 'customerId' && customObjects().some((o) => o.name === tab.object)) {
+        if (!business) {
+          const b = builtinTabs().find((x) => x.key === 'business');
+          if (b) list.push(b);
+        }
+        business = true;
+        continue;
+      }
+      const cols = tab.columns;
+      list.push({
+        key: tab.key,
+        label: () => label(tab.label),
+        render: () => (
+          <Related object={tab.object} filter={relatedFilter(tab.via)} columns={cols} via={tab.via} defaults={{ [tab.via]: props.id, _labels: { [tab.via]: title() } }} testid={`card-related-${tab.key}`} />
+        ),
+      });
+    }
+    return list;
+  }
+
+  function builtinTabs(): Tab[] {
+    const list: Tab[] = [{ key: 'details', label: () => t('card.tab.details'), render: () => details(undefined, 'details', hasGallery()) }];
     list.push({ key: 'history', label: () => t('card.tab.history'), render: () => <HistoryTab object={props.object} id={props.id} meta={meta()!} record={record()!} version={historyKey()} /> });
     if (isCustomer()) {
       if (can('contact', 'read'))
@@ -213,7 +307,7 @@ function RecordCard(props: { object: string; id: string }) {
         });
     }
     return list;
-  });
+  }
 
   const onTabKey = (e: KeyboardEvent) => {
     const keys = tabs().map((x) => x.key);
@@ -229,8 +323,11 @@ function RecordCard(props: { object: string; id: string }) {
     (e.currentTarget as HTMLElement).querySelector<HTMLElement>(`[data-testid="card-tab-${keys[next]}"]`)?.focus();
   };
 
-  const details = () => (
+  const details = (sections: LayoutSection[] | undefined, key: string, gallery: boolean) => (
     <div class="card-details">
+      <Show when={gallery}>
+        <PictureGallery object={props.object} record={record()!} disabled={!mayEdit() || !fieldOf(meta(), 'pictures')?.editable} onChange={(rec) => { mutate(rec); setHistoryKey(historyKey() + 1); }} />
+      </Show>
       <Show when={formError()}>
         <div class="form-alert" role="alert" data-testid="card-error">
           {formError()}
@@ -242,14 +339,14 @@ function RecordCard(props: { object: string; id: string }) {
         </div>
       </Show>
       <Show when={String(formKey())} keyed>
-        {(_k) => <RecordForm meta={meta()!} record={record()!} errors={errors()} formId={formId} disabled={!mayEdit()} onSubmit={save} />}
+        {(_k) => <RecordForm meta={meta()!} record={record()!} errors={errors()} formId={`${formId}-${key}`} disabled={!mayEdit()} sections={sections} hidden={gallery ? ['pictures'] : undefined} onSubmit={save} />}
       </Show>
       <Show when={mayEdit()}>
         <div class="card-actions">
           <button type="button" class="btn" onClick={() => { setErrors([]); setFormError(null); setFormKey(formKey() + 1); }}>
             {t('common.reset')}
           </button>
-          <button type="submit" form={formId} class="btn btn-primary" data-testid="form-save" disabled={saving()}>
+          <button type="submit" form={`${formId}-${key}`} class="btn btn-primary" data-testid="form-save" disabled={saving()}>
             {saving() ? t('common.saving') : t('common.save')}
           </button>
         </div>
@@ -318,6 +415,12 @@ function RecordCard(props: { object: string; id: string }) {
             <A href={`/records/${props.object}`} class="btn" data-testid="card-to-list">
               {t('card.toList')}
             </A>
+            <AddToFolder object={props.object} ids={() => [props.id]} buttonClass="btn" testid="card-add-to-folder" />
+            <Show when={me()?.isAdmin && layout()}>
+              <button type="button" class="btn" data-testid="design-card" aria-pressed={designing()} onClick={() => setDesigning(!designing())}>
+                {t('design.button')}
+              </button>
+            </Show>
             <Show when={can(props.object, 'delete')}>
               <button type="button" class="btn btn-danger-ghost" data-testid="form-delete" onClick={remove}>
                 {t('common.delete')}
@@ -325,7 +428,32 @@ function RecordCard(props: { object: string; id: string }) {
             </Show>
           </div>
         </header>
-        <section class="panel card-panel">
+        <Show when={designing() && layout()}>
+          <section class="panel card-panel">
+            <CardDesigner
+              meta={meta()!}
+              layout={layout()!.layout}
+              onCancel={() => setDesigning(false)}
+              onSaved={() => {
+                setDesigning(false);
+                void refetchLayout();
+              }}
+            />
+          </section>
+        </Show>
+        <Show when={isCustomer() && record()}>
+          <NewContactDialog
+            open={newContact()}
+            customer={record()!}
+            customerLabel={title()}
+            onClose={() => setNewContact(false)}
+            onCreated={() => {
+              setContactsVersion(contactsVersion() + 1);
+              void refetchCounts();
+            }}
+          />
+        </Show>
+        <section class="panel card-panel" classList={{ 'is-hidden': designing() }}>
           <div class="tabs" role="tablist" aria-label={t('card.tabs')} onKeyDown={onTabKey}>
             <For each={tabs()}>
               {(x) => (
@@ -365,7 +493,7 @@ function RecordCard(props: { object: string; id: string }) {
 }
 
 /** Records of another object pointing at this one, opening their own cards. */
-function Related(props: { object: string; filter: FilterNode; defaults?: Record<string, unknown>; onChanged?: () => void; testid?: string }) {
+function Related(props: { object: string; filter: FilterNode; defaults?: Record<string, unknown>; onChanged?: () => void; testid?: string; columns?: string[]; via?: string }) {
   const navigate = useNavigate();
   const [meta] = createResource(() => props.object, (o) => getMeta(o).catch(() => undefined));
   const [creating, setCreating] = createSignal<null | undefined>(undefined);
@@ -387,7 +515,7 @@ function Related(props: { object: string; filter: FilterNode; defaults?: Record<
         <ObjectTable
           meta={meta()!}
           filter={props.filter}
-          columns={meta()!.listColumns.filter((c) => c !== 'customerId')}
+          columns={(props.columns?.length ? props.columns : meta()!.listColumns).filter((c) => c !== (props.via ?? 'customerId'))}
           initialLimit={10}
           onOpen={(r) => navigate(`/records/${props.object}/${r.id}`)}
           controller={(c) => (table = c)}

@@ -2,8 +2,12 @@ import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { For, Index, Show, batch, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import { ApiError, type FieldError } from '../api/client';
-import { exportUrl, recordsApi } from '../api/endpoints';
-import type { FieldMeta, FilterNode, GroupNode, ObjectMeta, Rec } from '../api/types';
+import { exportUrl, foldersApi, recordsApi, viewsApi } from '../api/endpoints';
+import type { FieldMeta, FilterNode, GroupNode, ObjectMeta, Rec, SavedView, ViewConfig } from '../api/types';
+import { FilterPanel, FilterText } from '../components/FilterPanel';
+import { AddToFolder, FoldersMenu, ViewsMenu } from '../components/ListMenus';
+import { ImportDialog } from '../components/ImportDialog';
+import { topParts, withoutPart } from '../lib/filters';
 import { cellAlign, renderCell } from '../components/Cell';
 import { Icon } from '../components/Icons';
 import { Modal } from '../components/Modal';
@@ -108,7 +112,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
   const meta = props.meta;
   const object = meta.name;
   const navigate = useNavigate();
-  const [search] = useSearchParams();
+  const [search, setSearch] = useSearchParams();
   const view = listView(object);
   const prefs = loadPrefs(object);
 
@@ -130,6 +134,16 @@ export function RecordList(props: { meta: ObjectMeta }) {
   const allFields = () => meta.fields.filter((f) => f.readable && f.name !== 'id');
 
   const [columns, setColumns] = createSignal<string[]>((prefs.columns ?? meta.listColumns).filter(readable));
+  const [activeView, setActiveView] = createSignal<SavedView | null>(view.activeView ?? null);
+  const [filterOpen, setFilterOpen] = createSignal(false);
+  const [importOpen, setImportOpen] = createSignal(false);
+  const [folderVersion, setFolderVersion] = createSignal(0);
+  /** `?folder=<id>`: the list shows one of the user's favourite folders. */
+  const folder = () => (typeof search.folder === 'string' && search.folder ? search.folder : null);
+  const setFilter = (f: FilterNode | null) => {
+    setSearch({ filter: f ? JSON.stringify(f) : undefined });
+    setOffset(0);
+  };
   const [widths, setWidths] = createStore<Record<string, number>>({ ...(prefs.widths ?? {}) });
   const [q, setQ] = createSignal(view.q);
   const [sort, setSort] = createSignal(view.sort ?? meta.defaultSort);
@@ -151,25 +165,68 @@ export function RecordList(props: { meta: ObjectMeta }) {
 
   // Remember the view for the page load (card → back), and choices in localStorage.
   createEffect(() =>
-    saveView(object, { q: q(), sort: sort(), limit: limit(), offset: offset(), groupBy: groupBy(), expanded: [...expanded()] }),
+    saveView(object, { q: q(), sort: sort(), limit: limit(), offset: offset(), groupBy: groupBy(), expanded: [...expanded()], activeView: activeView() }),
   );
-  createEffect(on(groupBy, (g) => savePrefs(object, { groupBy: g }), { defer: true }));
-  createEffect(on([urlFilter, q], () => setSelected(new Set<string>()), { defer: true }));
+  createEffect(on(groupBy, (g) => persistPrefs({ groupBy: g }), { defer: true }));
+  createEffect(on([urlFilter, q, folder], () => setSelected(new Set<string>()), { defer: true }));
 
   const filter = () => urlFilter();
-  const grouped = () => groupBy().length > 0;
+  // The groups endpoint has no folder parameter: a folder is shown as a plain list.
+  const grouped = () => groupBy().length > 0 && !folder();
+
+  /** The current view as a saved-view config. */
+  const currentConfig = (): ViewConfig => ({
+    ...(filter() ? { filter: filter()! } : {}),
+    ...(q().trim() ? { q: q().trim() } : {}),
+    sort: sort(),
+    columns: columns(),
+    widths: Object.fromEntries(Object.entries(widths).map(([k, v]) => [k, Math.max(40, Math.min(2000, Math.round(v)))])),
+    groupBy: groupBy(),
+  });
+  const applySaved = (v: SavedView) => {
+    const c = v.config;
+    batch(() => {
+      if (v.kind === 'view') {
+        setActiveView(v);
+        if (c.columns?.length) setColumns(c.columns.filter(readable));
+        setWidths(produce((w) => Object.keys(w).forEach((k) => delete w[k])));
+        if (c.widths) setWidths({ ...c.widths });
+        setSort(c.sort ?? meta.defaultSort);
+        setGroupBy((c.groupBy ?? []).filter(readable));
+        setExpanded(new Set<string>());
+      } else setActiveView(v);
+      setQ(c.q ?? '');
+      setOffset(0);
+    });
+    setSearch({ filter: c.filter ? JSON.stringify(c.filter) : undefined, folder: undefined });
+  };
+  /** Column choices go to the chosen saved view (when it is the user's own), else to localStorage. */
+  const pushViewSoon = debounce(async () => {
+    const v = activeView();
+    if (!v || !v.mine || v.kind !== 'view') return;
+    try {
+      setActiveView(await viewsApi.update(v.id, { config: { ...v.config, columns: columns(), widths: currentConfig().widths, groupBy: groupBy(), sort: sort() } }));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  }, 600);
+  const persistPrefs = (patch: Parameters<typeof savePrefs>[1]) => {
+    const v = activeView();
+    if (v && v.mine && v.kind === 'view') void pushViewSoon();
+    else savePrefs(object, patch);
+  };
   const measures = createMemo(() => columns().filter((c) => isSummable(fieldOf(meta, c))).map((c) => `sum:${c}`));
 
   // ---------- plain (paged) list ----------
   const listKey = createMemo(
-    () => (grouped() ? false : { sort: sort(), limit: limit(), offset: offset(), q: q().trim(), filter: filter() }),
+    () => (grouped() ? false : { sort: sort(), limit: limit(), offset: offset(), q: q().trim(), filter: filter(), folder: folder() }),
     undefined,
     { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
   );
   const [listError, setListError] = createSignal<unknown>(null);
   const [list, { refetch: refetchList }] = createResource(listKey, async (k) => {
     try {
-      const r = await recordsApi.list(object, { sort: k.sort, limit: k.limit, offset: k.offset, q: k.q || undefined, filter: k.filter ?? undefined });
+      const r = await recordsApi.list(object, { sort: k.sort, limit: k.limit, offset: k.offset, q: k.q || undefined, filter: k.filter ?? undefined, folder: k.folder ?? undefined });
       setListError(null);
       return r;
     } catch (e) {
@@ -293,7 +350,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
   // ---------- columns ----------
   const saveColumns = (cols: string[]) => {
     setColumns(cols);
-    savePrefs(object, { columns: cols });
+    persistPrefs({ columns: cols });
   };
   const moveColumn = (name: string, before: string | null) => {
     const cols = columns().filter((c) => c !== name);
@@ -339,7 +396,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);
       document.body.classList.remove('is-resizing');
-      savePrefs(object, { widths: { ...widths } });
+      persistPrefs({ widths: { ...widths } });
     };
     document.body.classList.add('is-resizing');
     window.addEventListener('pointermove', move);
@@ -351,7 +408,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
     else if (e.key === 'ArrowRight') setWidths(name, widthOf(name) + step);
     else return;
     e.preventDefault();
-    savePrefs(object, { widths: { ...widths } });
+    persistPrefs({ widths: { ...widths } });
   };
 
   // ---------- sort / group ----------
@@ -659,15 +716,59 @@ export function RecordList(props: { meta: ObjectMeta }) {
               onInput={(e) => setQSoon(e.currentTarget.value)}
             />
           </div>
-          <Show when={urlFilter()}>
-            <span class="chip chip-removable" data-testid="url-filter">
-              {t('list.filtered')}
-              <button type="button" class="chip-remove" aria-label={t('list.clearFilter')} onClick={() => navigate(`/records/${object}`)}>
-                ×
-              </button>
-            </span>
-          </Show>
+          <div class="chooser-anchor">
+            <button
+              type="button"
+              class="btn"
+              classList={{ 'is-active': !!filter() }}
+              data-testid="filter-open"
+              aria-haspopup="dialog"
+              aria-expanded={filterOpen()}
+              onClick={() => setFilterOpen(!filterOpen())}
+            >
+              <Icon name="search" size={16} />
+              {t('filter.button')}
+              <Show when={topParts(filter()).length}>
+                <span class="badge badge-info">{formatNumber(topParts(filter()).length)}</span>
+              </Show>
+            </button>
+            <Show when={filterOpen()}>
+              <FilterPanel
+                meta={meta}
+                value={filter()}
+                onApply={(f) => {
+                  setFilterOpen(false);
+                  setFilter(f);
+                }}
+                onClose={() => setFilterOpen(false)}
+              />
+            </Show>
+          </div>
+          <ViewsMenu
+            object={object}
+            activeId={activeView()?.id ?? null}
+            current={currentConfig}
+            onApply={applySaved}
+            onSaved={(v) => setActiveView(v)}
+            onDeleted={(id) => {
+              if (activeView()?.id === id) setActiveView(null);
+            }}
+          />
+          <FoldersMenu
+            object={object}
+            activeId={folder()}
+            version={folderVersion()}
+            onOpen={(f) => {
+              setOffset(0);
+              setSearch({ folder: f ? f.id : undefined });
+            }}
+          />
           <span class="spacer" />
+          <Show when={can(object, 'create')}>
+            <button type="button" class="btn" data-testid="import-open" onClick={() => setImportOpen(true)}>
+              {t('import.button')}
+            </button>
+          </Show>
           <div class="chooser-anchor">
             <button
               type="button"
@@ -700,9 +801,46 @@ export function RecordList(props: { meta: ObjectMeta }) {
           </button>
         </div>
 
+        <Show when={filter() || folder() || activeView()}>
+          <div class="filter-chips" role="region" aria-label={t('filter.applied')} data-testid="filter-chips">
+            <Show when={folder()}>
+              <span class="chip chip-removable chip-folder" data-testid="folder-chip">
+                <Icon name="category" size={14} />
+                {t('folders.viewing')}
+                <button type="button" class="chip-remove" aria-label={t('folders.showAll')} onClick={() => setSearch({ folder: undefined })}>
+                  ×
+                </button>
+              </span>
+            </Show>
+            <Show when={activeView()}>
+              <span class="chip chip-removable" data-testid="view-chip">
+                {activeView()!.nameLabel ? label(activeView()!.nameLabel!, activeView()!.name) : activeView()!.name}
+                <button type="button" class="chip-remove" aria-label={t('views.leave')} onClick={() => setActiveView(null)}>
+                  ×
+                </button>
+              </span>
+            </Show>
+            <For each={topParts(filter())}>
+              {(part, i) => (
+                <span class="chip chip-removable filter-chip" data-testid="filter-chip">
+                  <FilterText meta={meta} node={part} />
+                  <button type="button" class="chip-remove" aria-label={t('filter.removeCondition')} onClick={() => setFilter(withoutPart(filter(), i()))}>
+                    ×
+                  </button>
+                </span>
+              )}
+            </For>
+            <Show when={filter()}>
+              <button type="button" class="btn btn-ghost btn-sm" data-testid="url-filter" onClick={() => setFilter(null)}>
+                {t('filter.clearAll')}
+              </button>
+            </Show>
+          </div>
+        </Show>
+
         <div
           class="group-bar"
-          classList={{ 'is-drop-active': dropActive(), 'is-empty': !grouped() }}
+          classList={{ 'is-drop-active': dropActive(), 'is-empty': !grouped(), 'is-hidden': !!folder() }}
           data-testid="group-bar"
           role="region"
           aria-label={t('group.bar')}
@@ -801,6 +939,27 @@ export function RecordList(props: { meta: ObjectMeta }) {
             <Show when={mayAssign()}>
               <button type="button" class="btn btn-sm btn-primary" data-testid="bulk-assign" onClick={() => setAssignOpen(true)}>
                 {t('list.assignTo')}
+              </button>
+            </Show>
+            <AddToFolder object={object} ids={() => [...selected()]} onDone={() => setFolderVersion(folderVersion() + 1)} />
+            <Show when={folder()}>
+              <button
+                type="button"
+                class="btn btn-sm"
+                data-testid="remove-from-folder"
+                onClick={async () => {
+                  try {
+                    await foldersApi.removeItems(folder()!, [...selected()]);
+                    toast(t('folders.removed', { count: formatNumber(selected().size) }));
+                    setSelected(new Set<string>());
+                    setFolderVersion(folderVersion() + 1);
+                    refresh();
+                  } catch (e) {
+                    toast(errorText(e), 'error');
+                  }
+                }}
+              >
+                {t('folders.removeFrom')}
               </button>
             </Show>
             <button type="button" class="btn btn-sm btn-ghost" onClick={() => setSelected(new Set<string>())}>
@@ -949,7 +1108,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
           </table>
           <Show when={!grouped() && !list.loading && (list.latest?.items.length ?? 0) === 0}>
             <div class="empty-state" role="status">
-              <div>{q() || urlFilter() ? t('common.noResults') : t('common.empty')}</div>
+              <div>{q() || urlFilter() || folder() ? t('common.noResults') : t('common.empty')}</div>
             </div>
           </Show>
           <Show when={grouped() && !groups.loading && groups() && groups()!.groups.length === 0}>
@@ -1016,6 +1175,15 @@ export function RecordList(props: { meta: ObjectMeta }) {
           if (created) navigate(`/records/${object}/${rec.id}`);
         }}
       />
+      <Show when={importOpen()}>
+        <ImportDialog
+          meta={meta}
+          onClose={() => setImportOpen(false)}
+          onDone={() => {
+            refresh();
+          }}
+        />
+      </Show>
       <BulkAssignDialog
         open={assignOpen()}
         meta={meta}

@@ -27,7 +27,7 @@ export function relatedTabs(def: ObjectDef): Layout['tabs'] {
   const tabs: Layout['tabs'] = [];
   for (const other of allObjects()) {
     if (other.name === def.name) continue;
-    for (const field of other.fields.filter((f) => f.type === 'relation' && f.relation === def.name && !f.readOnly)) {
+    for (const field of other.fields.filter((f) => f.type === 'relation' && f.relation === def.name)) {
       tabs.push({ kind: 'related', key: `${other.name}-${field.name}`, label: other.pluralLabel, object: other.name, via: field.name, columns: other.listColumns.filter((c) => c !== field.name) });
     }
   }

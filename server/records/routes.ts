@@ -45,6 +45,7 @@ const ExportQuery = z.object({
   filter: ListQuery.shape.filter,
   q: ListQuery.shape.q,
   locale: z.enum(['en', 'zh-CN']).optional(),
+  folder: ListQuery.shape.folder,
   groupBy: z.string().max(300).optional().openapi({ description: 'Comma-separated fields: the xlsx is an outline grouped by them' }),
 });
 const GroupQuery = z.object({
@@ -52,6 +53,7 @@ const GroupQuery = z.object({
   measures: z.string().max(500).optional().openapi({ description: 'count, sum:field, avg:field, min:field, max:field', example: 'count' }),
   filter: ListQuery.shape.filter,
   q: ListQuery.shape.q,
+  folder: ListQuery.shape.folder,
 });
 // Nested to any depth; described rather than typed recursively, which OpenAPI generation cannot follow.
 const GroupNodeSchema = z
@@ -147,7 +149,7 @@ export const recordRoutes = router()
       const def = requireObject(c.req.valid('param').object);
       const q = c.req.valid('query');
       const split = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
-      return c.json(await groupRecords(c.var.em, def, principalOf(c), split(q.by), split(q.measures), { filter: parseFilter(q.filter), q: q.q }), 200);
+      return c.json(await groupRecords(c.var.em, def, principalOf(c), split(q.by), split(q.measures), { filter: parseFilter(q.filter), q: q.q, folder: q.folder }), 200);
     },
   )
   .openapi(
@@ -173,6 +175,7 @@ export const recordRoutes = router()
       const stream = await exportRecords(c.var.em, def, principal, {
         filter: parseFilter(q.filter),
         q: q.q,
+        folder: q.folder,
         sort: q.sort,
         columns: q.columns?.split(',').map((s) => s.trim()).filter(Boolean),
         groupBy: q.groupBy?.split(',').map((s) => s.trim()).filter(Boolean),
