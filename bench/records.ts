@@ -186,7 +186,7 @@ export async function benchRecords(): Promise<string[]> {
     let exportStatements: Statement[] = [];
     const ours = await withRss(async () => {
       capture = [];
-      const stream = exportRecords(em, customer, admin, { format: 'xlsx', locale: 'zh-CN' });
+      const stream = await exportRecords(em, customer, admin, { format: 'xlsx', locale: 'zh-CN' });
       let bytes = 0;
       for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
       exportStatements = capture;
