@@ -899,23 +899,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
               {t('group.clear')}
             </button>
           </Show>
-          <Show when={!grouped()}>
-            <select
-              class="select select-sm group-add"
-              aria-label={t('group.addLevel')}
-              data-testid="group-add"
-              value=""
-              onChange={(e) => {
-                const v = e.currentTarget.value;
-                e.currentTarget.value = '';
-                if (v) addGroup(v);
-              }}
-            >
-              <option value="">{t('group.addLevel')}</option>
-              <For each={allFields().filter((f) => groupable(f.name))}>{(f) => <option value={f.name}>{label(f.label, f.name)}</option>}</For>
-            </select>
-          </Show>
-          <Show when={grouped() && groupBy().length < 4}>
+          <Show when={groupBy().length < 4}>
             <select
               class="select select-sm group-add"
               aria-label={t('group.addLevel')}
