@@ -33,8 +33,11 @@ export function fieldSchema(field: FieldDef): z.ZodType {
       schema = z.number().finite();
       break;
     case 'money':
-      // Exact decimals travel as strings so no float ever touches an amount.
-      schema = z.union([z.string().trim(), z.number().finite().transform(String)]).pipe(z.string().regex(/^-?\d{1,15}(\.\d{1,4})?$/));
+      // Exact decimals travel as strings so no float ever touches an amount. Money columns hold
+      // cents; custom money fields (JSON) keep up to 4 places. More places is refused, not rounded.
+      schema = z
+        .union([z.string().trim(), z.number().finite().transform(String)])
+        .pipe(z.string().regex(field.json ? /^-?\d{1,15}(\.\d{1,4})?$/ : /^-?\d{1,16}(\.\d{1,2})?$/));
       break;
     case 'date':
       schema = z.string().regex(datePattern).refine(isRealDate, { params: { code: 'invalid_format' } });

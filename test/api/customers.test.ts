@@ -439,3 +439,15 @@ describe('permissions', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('money precision', () => {
+  it('refuses more decimals than a money column keeps instead of rounding silently', async () => {
+    const admin2 = await t.admin();
+    const res = await admin2.post('/records/customer', { name: `精度 ${Date.now()}`, creditLimit: '0.125' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.fields).toEqual([{ field: 'creditLimit', code: 'invalid_format' }]);
+    const ok = await admin2.post('/records/customer', { name: `精度 ${Date.now()}b`, creditLimit: '0.13' });
+    expect(ok.status).toBe(201);
+    expect(ok.body.creditLimit).toBe('0.13');
+  });
+});
