@@ -1,8 +1,9 @@
-import { A, Route, Router, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { Route, Router, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
 import { Show, createEffect, onMount, type Component } from 'solid-js';
 import { onUnauthenticated } from './api/client';
 import { ConfirmHost } from './components/ConfirmDialog';
 import { Shell } from './components/Shell';
+import { NoAccess } from './components/NoAccess';
 import { Toaster } from './components/Toasts';
 import { t } from './i18n';
 import { Departments } from './pages/Departments';
@@ -65,19 +66,6 @@ function ToLogin() {
     navigate(next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`, { replace: true });
   });
   return <Splash />;
-}
-
-function NoAccess() {
-  return (
-    <div class="page">
-      <div class="panel empty-state large" role="status" data-testid="no-access">
-        <p>{t('record.noAccess')}</p>
-        <A href="/" class="btn">
-          {t('nav.home')}
-        </A>
-      </div>
-    </div>
-  );
 }
 
 /** A page for a module the user may not read shows a notice instead of a failing request. */

@@ -11,6 +11,7 @@ import { errorText, fieldErrorText, formatNumber, label, t } from '../i18n';
 import { customObjects, refreshObjects } from '../lib/objects';
 import { me } from '../session';
 import { FieldEditor, checkField, emptyField, fieldInput, type FieldDraft } from './Fields';
+import { NoAccess } from '../components/NoAccess';
 
 /** `/system/business-types` — administrators define custom business types. */
 export function BusinessTypesPage() {
@@ -18,13 +19,7 @@ export function BusinessTypesPage() {
   return (
     <Show
       when={me()?.isAdmin}
-      fallback={
-        <div class="page">
-          <div class="panel empty-state large" role="status" data-testid="no-access">
-            <p>{t('record.noAccess')}</p>
-          </div>
-        </div>
-      }
+      fallback={<NoAccess />}
     >
       <div class="page" data-testid="business-types-page">
         <PageHeader

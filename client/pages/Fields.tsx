@@ -12,6 +12,7 @@ import { toast } from '../components/Toasts';
 import { errorText, fieldErrorText, hasKey, label, t, type MessageKey } from '../i18n';
 import { objects, refreshObjects } from '../lib/objects';
 import { me } from '../session';
+import { NoAccess } from '../components/NoAccess';
 
 export const FIELD_TYPES: FieldType[] = ['text', 'longText', 'number', 'money', 'percent', 'date', 'dateTime', 'boolean', 'select', 'multiSelect', 'phone', 'email', 'url', 'relation', 'file'];
 const NAME_RE = /^[a-z][a-zA-Z0-9]{0,62}$/;
@@ -25,13 +26,7 @@ function AdminOnly(props: { children: import('solid-js').JSX.Element }) {
   return (
     <Show
       when={me()?.isAdmin}
-      fallback={
-        <div class="page">
-          <div class="panel empty-state large" role="status" data-testid="no-access">
-            <p>{t('record.noAccess')}</p>
-          </div>
-        </div>
-      }
+      fallback={<NoAccess />}
     >
       {props.children}
     </Show>

@@ -17,6 +17,7 @@ import { errorText, formatDateTime, formatMoney, formatNumber, hasKey, label, t 
 import { displayValue, fieldOf, getMeta, isNumeric } from '../lib/meta';
 import { customObjects } from '../lib/objects';
 import { can, mayEditRecord, me } from '../session';
+import { NoAccess } from '../components/NoAccess';
 
 /** `/records/:object/:id` — a record as a card with tabs. */
 export function RecordCardPage() {
@@ -26,13 +27,7 @@ export function RecordCardPage() {
       {(p) => (
         <Show
           when={can(p.object, 'read')}
-          fallback={
-            <div class="page">
-              <div class="panel empty-state large" role="status" data-testid="no-access">
-                <p>{t('record.noAccess')}</p>
-              </div>
-            </div>
-          }
+          fallback={<NoAccess />}
         >
           <RecordCard object={p.object} id={p.id} />
         </Show>

@@ -21,6 +21,7 @@ import { debounce } from '../lib/list';
 import { andFilter, clearPrefs, eqFilter, listView, loadPrefs, savePrefs, saveView } from '../lib/listState';
 import { fieldLabel, fieldOf, formatMeasure, getMeta, isSummable, optionLabel } from '../lib/meta';
 import { can } from '../session';
+import { NoAccess } from '../components/NoAccess';
 
 const DEFAULT_WIDTH = 140;
 const MIN_WIDTH = 60;
@@ -35,13 +36,7 @@ export function RecordListPage() {
       {(object) => (
         <Show
           when={can(object, 'read')}
-          fallback={
-            <div class="page">
-              <div class="panel empty-state large" role="status" data-testid="no-access">
-                <p>{t('record.noAccess')}</p>
-              </div>
-            </div>
-          }
+          fallback={<NoAccess />}
         >
           <ListLoader object={object} />
         </Show>
