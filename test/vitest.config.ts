@@ -8,6 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Browser steps on a loaded 2-core CI machine can take seconds; polls wait up to 10 s.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
     // Each file gets its own database, so files may run in parallel; tests inside a file run in order.
     sequence: { concurrent: false },
   },
