@@ -27,7 +27,9 @@ export function relatedTabs(def: ObjectDef): Layout['tabs'] {
   const tabs: Layout['tabs'] = [];
   for (const other of allObjects()) {
     if (other.name === def.name) continue;
-    for (const field of other.fields.filter((f) => f.type === 'relation' && f.relation === def.name)) {
+    // A link to "any business record" (expenses) points at every custom business type.
+    const pointsHere = (target?: string) => target === def.name || (target === 'customRecord' && Boolean(def.custom));
+    for (const field of other.fields.filter((f) => f.type === 'relation' && pointsHere(f.relation))) {
       tabs.push({ kind: 'related', key: `${other.name}-${field.name}`, label: other.pluralLabel, object: other.name, via: field.name, columns: other.listColumns.filter((c) => c !== field.name) });
     }
   }

@@ -68,3 +68,12 @@ describe('card layouts', () => {
     expect(res.body).toEqual({ groups: [], totals: { count: 3, measures: { count: 3, 'sum:amount': '301.00' } } });
   });
 });
+
+describe('business record cards', () => {
+  it('show the expenses booked against the record', async () => {
+    const created = await admin.post('/meta/objects', { name: 'visitPlan', label: { en: 'Visit plan', 'zh-CN': '拜访计划' }, pluralLabel: { en: 'Visit plans', 'zh-CN': '拜访计划' } });
+    expect(created.status).toBe(201);
+    const tabs = (await admin.get('/meta/objects/visitPlan/layout')).body.layout.tabs;
+    expect(tabs.filter((x: any) => x.kind === 'related').map((x: any) => `${x.object}.${x.via}`)).toContain('expense.recordId');
+  });
+});
