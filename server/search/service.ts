@@ -26,15 +26,16 @@ export async function globalSearch(em: EntityManager, principal: Principal, q: s
     const match = quickSearch(def, q, readDenied);
     const title = fieldOf(def, def.titleField)!;
     const subtitle = def.subtitleField && !readDenied.includes(def.subtitleField) ? fieldOf(def, def.subtitleField) : undefined;
-    // Score a bounded set of candidates against the title only: ranking thousands of long
-    // search texts costs more than finding them.
+    // Score a bounded set of candidates — the shortest titles, which are the closest to any
+    // match — against the title only: ranking thousands of long search texts costs more than
+    // finding them.
     const rows = await runSql<{ id: string; title: string; subtitle: string | null; score: number }>(em, {
       text: `select c.id, c.title, c.subtitle,
                     similarity(lower(c.title), ?) + case when lower(c.title) like ? then 1 else 0 end as score
                from (select t.id, ${col(title)} as title, ${subtitle ? `${col(subtitle)}::text` : 'null'} as subtitle
                        from ${ident(def.table)} t
                       where ${only.text} and ${scope.text} and ${match.text}
-                      limit ${CANDIDATES}) c
+                      order by length(${col(title)}) limit ${CANDIDATES}) c
               order by score desc limit ?`,
       bindings: [needle, `${needle.replace(/[\\%_]/g, (m) => `\\${m}`)}%`, ...only.bindings, ...scope.bindings, ...match.bindings, limit],
     });
