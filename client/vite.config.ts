@@ -14,6 +14,8 @@ export default defineConfig({
     outDir: path.join(repoDir, 'dist', 'client'),
     emptyOutDir: true,
     target: 'es2022',
+    // The first `npm start` builds the client; the bundler's timing advice is noise there.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   server: {
     port: 5173,
