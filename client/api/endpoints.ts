@@ -69,6 +69,7 @@ export const metaApi = {
     unwrap<FieldMeta>(client.meta.objects[':object'].fields[':field'].$patch({ param: { object, field }, json: body })),
   deleteField: (object: string, field: string) =>
     unwrap<{ ok: true }>(client.meta.objects[':object'].fields[':field'].$delete({ param: { object, field } })),
+  deleteObject: (object: string) => unwrap<{ ok: true }>(client.meta.objects[':object'].$delete({ param: { object } })),
 };
 
 export const searchApi = {

@@ -12,10 +12,23 @@ import { customObjects, refreshObjects } from '../lib/objects';
 import { me } from '../session';
 import { FieldEditor, checkField, emptyField, fieldInput, type FieldDraft } from './Fields';
 import { NoAccess } from '../components/NoAccess';
+import { confirmDialog } from '../components/ConfirmDialog';
+import type { ObjectMeta } from '../api/types';
 
 /** `/system/business-types` — administrators define custom business types. */
 export function BusinessTypesPage() {
   const [creating, setCreating] = createSignal(false);
+  const removeType = async (o: ObjectMeta) => {
+    const ok = await confirmDialog({ title: t('types.deleteTitle', { name: label(o.pluralLabel, o.name) }), body: t('types.deleteBody'), confirmLabel: t('common.delete'), danger: true });
+    if (!ok) return;
+    try {
+      await metaApi.deleteObject(o.name);
+      toast(t('common.deleted'));
+      refreshObjects();
+    } catch (e) {
+      toast(e instanceof ApiError && e.code === 'conflict' ? t('types.inUse') : errorText(e), 'error');
+    }
+  };
   return (
     <Show
       when={me()?.isAdmin}
@@ -61,6 +74,9 @@ export function BusinessTypesPage() {
                             <A class="btn btn-sm" href={`/system/fields?object=${o.name}`}>
                               {t('types.editFields')}
                             </A>
+                            <button type="button" class="btn btn-sm btn-danger-ghost" data-testid={`delete-type-${o.name}`} onClick={() => void removeType(o)}>
+                              {t('common.delete')}
+                            </button>
                           </span>
                         </td>
                       </tr>

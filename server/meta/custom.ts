@@ -240,3 +240,21 @@ export async function createCustomObject(ctx: MetaContext, input: z.infer<typeof
   await changed(ctx);
   return findObject(input.name)!;
 }
+
+/** Removes a custom business type that has no records left; its fields, card layout and saved views go with it. */
+export async function deleteCustomObject(ctx: MetaContext, name: string): Promise<void> {
+  const def = findObject(name);
+  if (!def || !def.custom) throw new AppError('not_found');
+  const [{ count }] = await query<{ count: string }>(ctx.em, `select count(*) as count from custom_record where object = ?`, [name]);
+  if (Number(count) > 0) {
+    throw new AppError('conflict', 'Delete or move the records of this type first.', { fields: [{ field: 'name', code: 'in_use' }], records: Number(count) });
+  }
+  await ctx.em.transactional(async (em) => {
+    await execute(em, `delete from field_definition where object = ?`, [name]);
+    await execute(em, `delete from object_layout where object = ?`, [name]);
+    await execute(em, `delete from saved_view where object = ?`, [name]);
+    await execute(em, `delete from folder where object = ?`, [name]);
+    await execute(em, `delete from object_definition where name = ?`, [name]);
+  });
+  await changed(ctx);
+}

@@ -5,7 +5,7 @@ import type { AppEnv } from '../context';
 import { loadPrincipal } from '../auth/principal';
 import { levelFor } from '../records/query';
 import { layoutOf, LayoutSchema, resetLayout, saveLayout } from './layout';
-import { addField, createCustomObject, deleteField, FieldInputSchema, FieldPatchSchema, ObjectInputSchema, updateField, type MetaContext } from './custom';
+import { addField, createCustomObject, deleteCustomObject, deleteField, FieldInputSchema, FieldPatchSchema, ObjectInputSchema, updateField, type MetaContext } from './custom';
 import { principalOf, requireAuth } from '../middleware/session';
 import type { Principal } from '../auth/principal';
 import { allObjects, fieldsOf, findObject } from '../records/registry';
@@ -245,5 +245,20 @@ export const metaRoutes = router()
       const def = readableDef(c, c.req.valid('param').object);
       await resetLayout(c.var.em, def);
       return c.json(await layoutOf(c.var.em, def), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/meta/objects/{object}',
+      tags: ['meta'],
+      middleware: requireAuth,
+      request: { params: ObjectParam },
+      responses: { 200: json(OkSchema), ...errorResponses },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      await deleteCustomObject(metaContext(c), c.req.valid('param').object);
+      return c.json({ ok: true as const }, 200);
     },
   );

@@ -371,3 +371,21 @@ describe('custom business type', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('removing a custom business type', () => {
+  it('is refused while records exist, then removes the type with its fields; built-in objects cannot be removed', async () => {
+    const admin = await t.admin();
+    const name = `tmp${Date.now().toString(36)}`;
+    expect((await admin.post('/meta/objects', { name, label: { en: 'Temp', 'zh-CN': '临时' }, pluralLabel: { en: 'Temps', 'zh-CN': '临时' }, fields: [{ name: 'note', type: 'text', label: { en: 'Note', 'zh-CN': '备注' } }] })).status).toBe(201);
+    const record = await admin.post(`/records/${name}`, { name: '一条记录', note: 'x' });
+    expect(record.status).toBe(201);
+    const refused = await admin.del(`/meta/objects/${name}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.fields).toEqual([{ field: 'name', code: 'in_use' }]);
+    expect((await admin.del(`/records/${name}/${record.body.id}`)).status).toBe(200);
+    expect((await admin.del(`/meta/objects/${name}`)).status).toBe(200);
+    expect((await admin.get(`/meta/objects/${name}`)).status).toBe(404);
+    expect((await admin.get(`/records/${name}`)).status).toBe(404);
+    expect((await admin.del('/meta/objects/customer')).status).toBe(404);
+  });
+});

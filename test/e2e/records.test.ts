@@ -106,4 +106,22 @@ describe('customers in Chromium: import, custom field on the card, grouping, exp
     wb.worksheets[0].eachRow((row) => values.push(...(row.values as unknown[]).slice(1).map(String)));
     for (const name of ['汕头张三贸易有限公司', '广州李四电子科技', '深圳王五物流']) expect(values).toContain(name);
   });
+
+  it('lets an administrator remove a business type that has no records', async () => {
+    const created = await page.evaluate(async () => {
+      const res = await fetch('/api/meta/objects', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'visitPlan', label: { en: 'Visit plan', 'zh-CN': '拜访计划' }, pluralLabel: { en: 'Visit plans', 'zh-CN': '拜访计划' } }),
+      });
+      return res.status;
+    });
+    expect(created).toBe(201);
+    await page.goto(`${stack.server.url}/system/business-types`);
+    await page.getByTestId('delete-type-visitPlan').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => page.getByTestId('business-type-visitPlan').count()).toBe(0);
+    expect((await api('/api/meta/objects')).items.map((o: any) => o.name)).not.toContain('visitPlan');
+  });
 });
+
