@@ -12,7 +12,8 @@ export function widerLevel(a: Level, b: Level): Level {
   return rank[a] >= rank[b] ? a : b;
 }
 
-const noGrant = (): EffectiveGrant => ({
+/** The grant of an object nobody has given the user any right on. */
+export const noGrant = (): EffectiveGrant => ({
   create: 'none',
   read: 'none',
   edit: 'none',

@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import { errorResponses, json, jsonBody, OkSchema, router } from '../openapi';
 import type { AppEnv } from '../context';
 import { loadPrincipal } from '../auth/principal';
+import { noGrant } from '../auth/permissions';
 import { levelFor } from '../records/query';
 import { layoutOf, LayoutSchema, resetLayout, saveLayout } from './layout';
 import { addField, createCustomObject, deleteCustomObject, deleteField, FieldInputSchema, FieldPatchSchema, ObjectInputSchema, updateField, type MetaContext } from './custom';
@@ -76,7 +77,7 @@ function presentField(object: string, name: string, c: { var: AppEnv['Variables'
 
 /** Metadata as this user sees it: unreadable fields are left out, editability is per user. */
 function presentObject(def: ObjectDef, principal: Principal) {
-  const grant = principal.permissions[def.name] ?? { create: 'none', read: 'none', edit: 'none', delete: 'none', export: 'none', deny: { read: [], edit: [] } };
+  const grant = principal.permissions[def.name] ?? noGrant();
   const canEdit = grant.edit !== 'none' || grant.create !== 'none';
   const fields = fieldsOf(def)
     .filter((f) => !grant.deny.read.includes(f.name))
