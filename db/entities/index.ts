@@ -5,6 +5,8 @@ import { Activity, Contact, ContactEmployment, Customer, CustomerDepartment, Cus
 import { FieldDefinition, FieldHistory, ObjectDefinition, ObjectLayout } from './meta';
 import { Folder, FolderItem, SavedView } from './views';
 import { StoredFile } from './files';
+import { CollabDoc, CollabUpdate } from './collab';
+import { Conversation, ConversationMember, Message, Notification } from './messages';
 
 export * from './org';
 export * from './accounts';
@@ -13,9 +15,12 @@ export * from './crm';
 export * from './meta';
 export * from './views';
 export * from './files';
+export * from './collab';
+export * from './messages';
 
 export const entities = [
   Organisation, Department, Employee, User, Group, Session, LoginLog, OperationLog, RecordCounter,
   Customer, CustomerDepartment, Contact, ContactEmployment, Activity, Unit, Product, ExpenseCategory, CustomRecord, Expense,
   ObjectDefinition, FieldDefinition, ObjectLayout, FieldHistory, SavedView, Folder, FolderItem, StoredFile,
+  CollabDoc, CollabUpdate, Conversation, ConversationMember, Message, Notification,
 ];
