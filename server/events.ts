@@ -16,24 +16,49 @@ export type RecordChanged = {
   at: string;
 };
 
-type EventMap = {
-  'record.changed': [RecordChanged];
-  'user.sessionsRevoked': [{ userId: string }];
+/**
+ * Events of the whole deployment. With REDIS_URL they cross nodes: a node re-emits what another
+ * node published with `remote: true` as the second argument, so listeners that cause side effects
+ * (notifications, doc diffs) run once, on the node where the event happened, while listeners that
+ * push to their own sockets run everywhere.
+ */
+export type EventMap = {
+  'record.changed': RecordChanged;
+  /** Every session of the user ended (disabled, password changed elsewhere) except `exceptSessionId`. */
+  'user.sessionsRevoked': { userId: string; exceptSessionId?: string };
+  /** One session ended (sign-out). */
+  'session.ended': { sessionId: string };
   /** Custom fields or business types changed: every node reloads its registry. */
-  'meta.changed': [{ at: string }];
+  'meta.changed': { at: string };
 };
 
-/** In-process event bus; the collaboration layer bridges it to Redis when several nodes run. */
+export type EventName = keyof EventMap;
+export type EventMeta = { remote: boolean };
+
+/** In-process event bus; collab/relay.ts bridges it to Redis when several nodes run. */
 export class EventBus {
   private readonly emitter = new EventEmitter();
+  /** Set by the Redis bridge: publishes locally emitted events to the other nodes. */
+  publish: (<K extends EventName>(event: K, payload: EventMap[K]) => void) | null = null;
+
   constructor() {
     this.emitter.setMaxListeners(100);
   }
-  on<K extends keyof EventMap>(event: K, listener: (...args: EventMap[K]) => void): () => void {
-    this.emitter.on(event, listener as (...args: unknown[]) => void);
-    return () => this.emitter.off(event, listener as (...args: unknown[]) => void);
+
+  on<K extends EventName>(event: K, listener: (payload: EventMap[K], meta: EventMeta) => void): () => void {
+    const l = listener as (...args: unknown[]) => void;
+    this.emitter.on(event, l);
+    return () => this.emitter.off(event, l);
   }
-  emit<K extends keyof EventMap>(event: K, ...args: EventMap[K]): void {
-    this.emitter.emit(event, ...args);
+
+  /** An event that happened on this node: local listeners, then the other nodes. */
+  emit<K extends EventName>(event: K, payload: EventMap[K]): void {
+    this.emitter.emit(event, payload, { remote: false });
+    this.publish?.(event, payload);
+  }
+
+  /** An event another node published (called by the Redis bridge only). */
+  emitRemote<K extends EventName>(event: K, payload: EventMap[K]): void {
+    this.emitter.emit(event, payload, { remote: true });
   }
 }

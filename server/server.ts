@@ -13,6 +13,8 @@ import { bootstrap } from './bootstrap';
 import { setTimeZone } from './time';
 import { loadCustomMetadata } from './meta/custom';
 import { backfillSearchText } from './search/service';
+import { randomUUID } from 'node:crypto';
+import { attachRealtime } from '../collab';
 
 const version: string = createRequire(import.meta.url)('../package.json').version;
 
@@ -46,7 +48,7 @@ export async function prepareServices(env: Env, log = createLogger(env)): Promis
     await db.close();
     throw err;
   }
-  return { env, db, log, bus: new EventBus(), version, redis: Boolean(env.REDIS_URL) };
+  return { env, db, log, bus: new EventBus(), version, redis: Boolean(env.REDIS_URL), nodeId: randomUUID(), push: null };
 }
 
 /** Starts the HTTP server; `close()` stops accepting, lets requests finish, then closes the database. */
@@ -57,6 +59,8 @@ export async function startServer(env: Env, log = createLogger(env)): Promise<Ru
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
   });
   const port = (http.address() as AddressInfo).port;
+  // Socket.IO and the y-websocket server share the HTTP server (and its port) with Hono.
+  const realtime = await attachRealtime(http, services);
   let closing: Promise<void> | null = null;
   return {
     url: `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`,
@@ -65,6 +69,8 @@ export async function startServer(env: Env, log = createLogger(env)): Promise<Ru
     http,
     close() {
       closing ??= (async () => {
+        // Live connections first: open docs flush their last updates to the database.
+        await realtime.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
           // Keep-alive sockets with no request in flight would hold close() open.

@@ -127,7 +127,11 @@ export const authRoutes = router()
     return c.json({ user: presentUser(user) }, 200);
   })
   .openapi(logoutRoute, async (c) => {
-    if (c.var.sessionId) await deleteSession(c.var.em, c.var.sessionId);
+    if (c.var.sessionId) {
+      await deleteSession(c.var.em, c.var.sessionId);
+      // Live connections opened with this session close too (on every node).
+      c.var.services.bus.emit('session.ended', { sessionId: c.var.sessionId });
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.json({ ok: true as const }, 200);
   })
@@ -153,6 +157,6 @@ export const authRoutes = router()
       // Everyone else holding this account's sessions is signed out; this tab stays.
       await revokeUserSessions(tem, user.id, c.var.sessionId ?? undefined);
     });
-    c.var.services.bus.emit('user.sessionsRevoked', { userId: user.id });
+    c.var.services.bus.emit('user.sessionsRevoked', { userId: user.id, exceptSessionId: c.var.sessionId ?? undefined });
     return c.json({ ok: true as const }, 200);
   });
