@@ -22,17 +22,19 @@ export type WriteContext = {
 
 /**
  * Business rules that follow a write, run inside its transaction (e.g. a contact's current
- * company follows its employment history). They write through this same service.
+ * company follows its employment history). They write through this same service; throwing
+ * rolls the whole write back. `before` is the record as it was (null on create), so a rule
+ * can tell what changed (a stage, a status).
  */
-export type WriteHook = (ctx: WriteContext, record: RecordDto, action: 'create' | 'update' | 'delete') => Promise<void>;
+export type WriteHook = (ctx: WriteContext, record: RecordDto, action: 'create' | 'update' | 'delete', before: RecordDto | null) => Promise<void>;
 const hooks = new Map<string, WriteHook[]>();
 
 export function registerWriteHook(object: string, hook: WriteHook): void {
   hooks.set(object, [...(hooks.get(object) ?? []), hook]);
 }
 
-async function runHooks(ctx: WriteContext, object: string, record: RecordDto, action: 'create' | 'update' | 'delete') {
-  for (const hook of hooks.get(object) ?? []) await hook(ctx, record, action);
+async function runHooks(ctx: WriteContext, object: string, record: RecordDto, action: 'create' | 'update' | 'delete', before: RecordDto | null) {
+  for (const hook of hooks.get(object) ?? []) await hook(ctx, record, action, before);
 }
 
 /** Options for writes made by business rules rather than people. */
@@ -172,11 +174,11 @@ function emitAfterCommit(ctx: WriteContext, event: Omit<RecordChanged, 'userId' 
 }
 
 /** Creates a record: validate → permission → integrity → insert → operation log → event. */
-export async function createRecord(ctx: WriteContext, object: string, input: unknown): Promise<RecordDto> {
+export async function createRecord(ctx: WriteContext, object: string, input: unknown, options: WriteOptions = {}): Promise<RecordDto> {
   const def = requireObject(object);
   const grant = ctx.principal?.permissions[def.name];
   if (grant && grant.create === 'none') throw new AppError('forbidden');
-  const values = validateInput(def, input, 'create', grant?.deny.edit ?? []);
+  const values = validateInput(def, input, 'create', grant?.deny.edit ?? [], options.derived);
   const id = randomUUID();
   const record = await ctx.em.transactional(async (em) => {
     if (def.autoCode && !values.code) values.code = await nextCode(em, def);
@@ -199,7 +201,7 @@ export async function createRecord(ctx: WriteContext, object: string, input: unk
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'create', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
     const created = (await findRecord(em, def, null, id))!;
-    await runHooks({ ...ctx, em }, def.name, created, 'create');
+    await runHooks({ ...ctx, em }, def.name, created, 'create', null);
     return created;
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'create', fields: Object.keys(values) });
@@ -248,7 +250,7 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'update', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
     const updated = await updateSearchText(em, def, id);
-    await runHooks({ ...ctx, em }, def.name, updated, 'update');
+    await runHooks({ ...ctx, em }, def.name, updated, 'update', old);
     return updated;
   });
   if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
@@ -271,7 +273,7 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
     }
     const changes = Object.fromEntries(def.fields.map((f) => [f.name, { old: old[f.name] ?? null, new: null }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'delete', changes, channel: ctx.channel });
-    await runHooks({ ...ctx, em }, def.name, old, 'delete');
+    await runHooks({ ...ctx, em }, def.name, old, 'delete', old);
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'delete', fields: def.fields.map((f) => f.name) });
 }
