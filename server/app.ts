@@ -20,6 +20,9 @@ import { orgRoutes } from './org/routes';
 import { searchRoutes } from './search/routes';
 import { viewRoutes } from './views/routes';
 import { fileRoutes } from './files/routes';
+import { messageRoutes } from './messages/routes';
+import { notificationRoutes } from './notifications/routes';
+import { dashboardRoutes } from './dashboards/routes';
 import { MAX_UPLOAD_BYTES } from './files/service';
 import { query } from '../db/sql';
 import { CLIENT_DIST } from './client-build';
@@ -53,7 +56,10 @@ function buildApi() {
     .route('/', logRoutes)
     .route('/', searchRoutes)
     .route('/', viewRoutes)
-    .route('/', fileRoutes);
+    .route('/', fileRoutes)
+    .route('/', messageRoutes)
+    .route('/', notificationRoutes)
+    .route('/', dashboardRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;
