@@ -1,10 +1,13 @@
-import { For, Match, Show, Switch, createMemo, createUniqueId } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createMemo, createUniqueId, on } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import type { FieldError } from '../api/client';
+import { recordsApi } from '../api/endpoints';
 import type { FieldMeta, LayoutSection, ObjectMeta, Rec } from '../api/types';
+import type { CardDoc, Peer } from '../collab/cardDoc';
+import { CollabText } from '../collab/CollabText';
 import { fieldErrorText, label, t } from '../i18n';
-import { displayValue } from '../lib/meta';
-import { RelationSelect } from './RelationSelect';
+import { displayValue, getMeta } from '../lib/meta';
+import { RelationSelect, recordTitle } from './RelationSelect';
 
 type Values = Record<string, unknown>;
 
@@ -22,7 +25,26 @@ type Props = {
   disabled?: boolean;
   /** Card layout sections: only these fields, in these sections (1 or 2 columns). */
   sections?: LayoutSection[];
+  /**
+   * The card's co-edited doc: fields it carries edit live (no submit); the others keep the
+   * normal form edit.
+   */
+  live?: CardDoc;
 };
+
+const relationLabels = new Map<string, Promise<string | null>>();
+/** The title of a related record the doc points at (a remote edit carries only the id). */
+function relationLabel(object: string, id: string): Promise<string | null> {
+  const key = `${object}:${id}`;
+  let p = relationLabels.get(key);
+  if (!p) {
+    p = Promise.all([recordsApi.get(object, id), getMeta(object).catch(() => undefined)])
+      .then(([r, m]) => recordTitle(r, m?.titleField))
+      .catch(() => null);
+    relationLabels.set(key, p);
+  }
+  return p;
+}
 
 const SYSTEM = new Set(['id', 'createdAt', 'updatedAt']);
 
@@ -61,12 +83,60 @@ export function RecordForm(props: Props) {
     return props.errors.filter((e) => !shown.has(e.field.split('.')[0]));
   });
   const canEdit = (f: FieldMeta) => !f.readOnly && f.editable && !props.disabled;
+  /** Whether a field is edited through the shared doc rather than this form's submit. */
+  const isLive = (name: string) => !!props.live && props.live.has(name);
+  const get = (name: string): unknown => (isLive(name) ? props.live!.value(name) : values[name]);
+  /** Typing into a form field: immediate for the form, and for live fields that are not typed text. */
+  const set = (name: string, v: unknown) => {
+    if (isLive(name)) props.live!.set(name, v);
+    else setValues(name, v);
+  };
+  /** Typed values (numbers, e-mail, phone) reach the doc once complete, not on every key. */
+  const draft = (name: string, v: unknown) => {
+    if (!isLive(name)) setValues(name, v);
+  };
+  const commit = (name: string, v: unknown) => {
+    if (isLive(name)) props.live!.set(name, v);
+  };
+  const peersOn = (name: string): Peer[] => props.live?.peers().filter((p) => p.field === name) ?? [];
+
+  // The record was refreshed (someone else saved): take its values into fields not being edited.
+  createEffect(
+    on(
+      () => props.record,
+      (rec) => {
+        if (!rec) return;
+        for (const f of props.meta.fields) {
+          if (SYSTEM.has(f.name)) continue;
+          if (!isLive(f.name) && sameValue(values[f.name], initial[f.name])) setValues(f.name, rec[f.name]);
+          initial[f.name] = rec[f.name];
+          const l = rec._labels?.[f.name];
+          if (l !== undefined && sameValue(get(f.name), rec[f.name])) setLabels(f.name, l);
+        }
+      },
+      { defer: true },
+    ),
+  );
+  // A live relation changed elsewhere: look up the title of the record it now points at.
+  createEffect(() => {
+    if (!props.live) return;
+    for (const f of fields()) {
+      if (f.type !== 'relation' || !f.relation || !isLive(f.name)) continue;
+      const id = props.live.value(f.name);
+      if (typeof id !== 'string' || !id) continue;
+      const known = props.record && props.record[f.name] === id ? props.record._labels?.[f.name] : undefined;
+      if (known) continue;
+      void relationLabel(f.relation, id).then((l) => {
+        if (l !== null && props.live?.value(f.name) === id) setLabels(f.name, l);
+      });
+    }
+  });
 
   const submit = (e: Event) => {
     e.preventDefault();
     const out: Values = {};
     for (const f of fields()) {
-      if (!canEdit(f)) continue;
+      if (!canEdit(f) || isLive(f.name)) continue;
       const v = values[f.name];
       if (isNew()) {
         if (v !== undefined && v !== '' && v !== null) out[f.name] = v;
@@ -77,8 +147,6 @@ export function RecordForm(props: Props) {
     }
     props.onSubmit(out);
   };
-
-  const set = (name: string, v: unknown) => setValues(name, v);
 
   return (
     <form id={props.formId} class="record-form" novalidate onSubmit={submit}>
@@ -135,9 +203,38 @@ export function RecordForm(props: Props) {
               'aria-required': f.required ? ('true' as const) : undefined,
               'data-testid': `field-${f.name}`,
             });
-            const str = () => (values[f.name] === null || values[f.name] === undefined ? '' : String(values[f.name]));
+            const str = () => {
+              const v = get(f.name);
+              return v === null || v === undefined ? '' : String(v);
+            };
+            const ytext = createMemo(() => {
+              if (!props.live || !isLive(f.name)) return null;
+              props.live.value(f.name);
+              return props.live.text(f.name);
+            });
+            const peers = () => peersOn(f.name);
+            const shown = (): Rec => ({ ...(values as Rec), [f.name]: get(f.name), _labels: labels });
             return (
-              <div class="form-field" classList={{ 'is-wide': wide, 'is-invalid': invalid(), 'is-checkbox': f.type === 'boolean' }}>
+              <div
+                class="form-field"
+                classList={{ 'is-wide': wide, 'is-invalid': invalid(), 'is-checkbox': f.type === 'boolean', 'is-live': isLive(f.name), 'has-peer': peers().length > 0 }}
+                style={peers().length ? { '--peer-color': peers()[0].user.color } : undefined}
+                data-field={f.name}
+                onFocusIn={() => isLive(f.name) && props.live!.focus(f.name)}
+                onFocusOut={(e) => {
+                  if (!props.live) return;
+                  const next = e.relatedTarget as Node | null;
+                  if (!next || !(e.currentTarget as HTMLElement).contains(next)) props.live.focus(null);
+                }}
+              >
+                <Show when={peers().length > 0}>
+                  <span class="peer-tag" data-testid={`peer-on-${f.name}`}>
+                    {peers()
+                      .map((p) => p.user.name)
+                      .filter((n, i, a) => a.indexOf(n) === i)
+                      .join(t('common.listSep'))}
+                  </span>
+                </Show>
                 <Show when={f.type !== 'boolean' || !canEdit(f)}>
                   <label for={id} id={`${id}-lbl`} class="form-label">
                     {label(f.label, f.name)}
@@ -156,14 +253,32 @@ export function RecordForm(props: Props) {
                       type={f.type === 'email' ? 'email' : f.type === 'phone' ? 'tel' : f.type === 'url' ? 'url' : 'text'}
                       maxLength={f.maxLength}
                       value={str()}
-                      onInput={(e) => set(f.name, e.currentTarget.value)}
+                      onInput={(e) => draft(f.name, e.currentTarget.value)}
+                      onChange={(e) => commit(f.name, e.currentTarget.value)}
                     />
                   }
                 >
                   <Match when={!canEdit(f)}>
-                    <div class="static-value" id={id} aria-readonly="true">
-                      {displayValue(f, { ...(values as Rec), _labels: labels }) || '—'}
+                    <div class="static-value" id={id} aria-readonly="true" data-testid={`value-${f.name}`}>
+                      {displayValue(f, shown()) || '—'}
                     </div>
+                  </Match>
+                  <Match when={ytext()}>
+                    {(yt) => (
+                      <CollabText
+                        ytext={yt()}
+                        origin={props.live!.origin}
+                        multiline={f.type === 'longText'}
+                        id={id}
+                        name={f.name}
+                        type={f.type === 'email' ? 'email' : f.type === 'phone' ? 'tel' : f.type === 'url' ? 'url' : 'text'}
+                        maxLength={f.maxLength}
+                        invalid={invalid()}
+                        describedBy={invalid() ? errId : undefined}
+                        required={f.required}
+                        testid={`field-${f.name}`}
+                      />
+                    )}
                   </Match>
                   <Match when={f.type === 'longText'}>
                     <textarea
@@ -172,14 +287,18 @@ export function RecordForm(props: Props) {
                       rows={4}
                       maxLength={f.maxLength}
                       value={str()}
-                      onInput={(e) => set(f.name, e.currentTarget.value)}
+                      onInput={(e) => draft(f.name, e.currentTarget.value)}
+                      onChange={(e) => commit(f.name, e.currentTarget.value)}
                     />
                   </Match>
                   <Match when={f.type === 'multiSelect'}>
                     <div class="check-grid" role="group" id={id} aria-labelledby={`${id}-lbl`} data-testid={`field-${f.name}`}>
                       <For each={f.options ?? []}>
                         {(o) => {
-                          const arr = () => (Array.isArray(values[f.name]) ? (values[f.name] as string[]) : []);
+                          const arr = () => {
+                            const v = get(f.name);
+                            return Array.isArray(v) ? (v as string[]) : [];
+                          };
                           return (
                             <label class="checkbox">
                               <input
@@ -198,7 +317,7 @@ export function RecordForm(props: Props) {
                   </Match>
                   <Match when={f.type === 'file'}>
                     <div class="static-value" id={id}>
-                      {displayValue(f, values as Rec) || '—'}
+                      {displayValue(f, shown()) || '—'}
                     </div>
                   </Match>
                   <Match when={f.type === 'number' || f.type === 'money' || f.type === 'percent'}>
@@ -211,7 +330,12 @@ export function RecordForm(props: Props) {
                       value={str()}
                       onInput={(e) => {
                         const raw = e.currentTarget.value;
-                        set(f.name, raw === '' ? null : Number(raw));
+                        draft(f.name, raw === '' ? null : Number(raw));
+                      }}
+                      onChange={(e) => {
+                        const raw = e.currentTarget.value.trim();
+                        // The doc holds REST values: money as a decimal string, numbers as numbers.
+                        commit(f.name, raw === '' ? null : f.type === 'money' ? raw : Number(raw));
                       }}
                     />
                   </Match>
@@ -229,7 +353,7 @@ export function RecordForm(props: Props) {
                       {...common()}
                       class="input"
                       type="datetime-local"
-                      value={toLocalInput(values[f.name])}
+                      value={toLocalInput(get(f.name))}
                       onInput={(e) => set(f.name, e.currentTarget.value ? new Date(e.currentTarget.value).toISOString() : null)}
                     />
                   </Match>
@@ -238,7 +362,7 @@ export function RecordForm(props: Props) {
                       <input
                         {...common()}
                         type="checkbox"
-                        checked={!!values[f.name]}
+                        checked={!!get(f.name)}
                         onChange={(e) => set(f.name, e.currentTarget.checked)}
                       />
                       <span>{label(f.label, f.name)}</span>
@@ -254,7 +378,7 @@ export function RecordForm(props: Props) {
                     <RelationSelect
                       id={id}
                       relation={f.relation!}
-                      value={(values[f.name] as string | null) ?? null}
+                      value={(get(f.name) as string | null) ?? null}
                       label={labels[f.name] ?? null}
                       invalid={invalid()}
                       describedBy={invalid() ? errId : undefined}

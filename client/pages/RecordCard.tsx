@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { For, Match, Show, Switch, createMemo, createResource, createSignal, createUniqueId, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createResource, createSignal, createUniqueId, onCleanup, type JSX } from 'solid-js';
 import { ApiError, type FieldError } from '../api/client';
 import { layoutApi, recordsApi } from '../api/endpoints';
 import type { FieldMeta, FilterNode, HistoryEntry, LayoutSection, LayoutTab, ObjectMeta, Rec } from '../api/types';
@@ -13,11 +13,19 @@ import { RecordDrawer } from '../components/RecordDrawer';
 import { RecordForm } from '../components/RecordForm';
 import { recordTitle } from '../components/RelationSelect';
 import { toast } from '../components/Toasts';
-import { errorText, formatDateTime, formatMoney, formatNumber, hasKey, label, t } from '../i18n';
+import { errorText, fieldErrorText, formatDateTime, formatMoney, formatNumber, hasKey, label, t } from '../i18n';
 import { displayValue, fieldOf, getMeta, isNumeric } from '../lib/meta';
 import { customObjects } from '../lib/objects';
 import { can, mayEditRecord, me } from '../session';
 import { NoAccess } from '../components/NoAccess';
+import { createCardDoc, type CollabNotice } from '../collab/cardDoc';
+import { PresenceBar, SaveMark } from '../collab/Presence';
+import { useSocket, watchRecords } from '../collab/socket';
+import { debounce } from '../lib/list';
+import { ReminderButton } from '../components/ReminderDialog';
+
+/** How long a card waits for its shared doc before it falls back to the plain form. */
+const DOC_WAIT_MS = 3000;
 
 /** `/records/:object/:id` — a record as a card with tabs. */
 export function RecordCardPage() {
@@ -74,20 +82,104 @@ function RecordCard(props: { object: string; id: string }) {
   const [newContact, setNewContact] = createSignal(false);
   const [contactsVersion, setContactsVersion] = createSignal(0);
   const hasGallery = () => fieldOf(meta(), 'pictures')?.type === 'file';
-  const title = () => (record() ? recordTitle(record()!, meta()?.titleField) || '—' : '');
-  const mayEdit = () => mayEditRecord(props.object, record());
+
+  // ---------- live co-editing ----------
+  const fieldName = (name: string | undefined) => {
+    const f = name ? fieldOf(meta(), name) : undefined;
+    return f ? label(f.label, f.name) : name ?? '';
+  };
+  const noticeText = (n: CollabNotice) => {
+    const field = fieldName(n.field);
+    if (n.code === 'invalid' && n.field && n.fieldCode) return t('collab.notice.invalidField', { field, reason: fieldErrorText({ field: n.field, code: n.fieldCode }, field) });
+    const key = `collab.notice.${n.code}${n.field ? 'Field' : ''}`;
+    return hasKey(key) ? t(key, { field }) : n.message;
+  };
+  const me_ = me()!;
+  const doc = createCardDoc(props.object, props.id, {
+    user: { id: me_.user.id, name: me_.user.employeeName || me_.user.login },
+    onNotice: (n) => {
+      if (n.code === 'deleted') return;
+      toast(noticeText(n), n.code === 'readOnly' ? 'info' : 'error');
+    },
+  });
+  onCleanup(() => doc.destroy());
+  const [docWaitOver, setDocWaitOver] = createSignal(false);
+  const waitTimer = setTimeout(() => setDocWaitOver(true), DOC_WAIT_MS);
+  onCleanup(() => clearTimeout(waitTimer));
+  const [deletedElsewhere, setDeletedElsewhere] = createSignal(false);
+  const deleted = () => doc.deleted() || deletedElsewhere();
+  /** Typed into the plain form while the doc was not there yet: keep that form until saved. */
+  const [formDirty, setFormDirty] = createSignal(false);
+  const mode = createMemo<'live' | 'form' | 'waiting'>(() => {
+    if (doc.synced() && !deleted() && !formDirty()) return 'live';
+    if (docWaitOver() || deleted() || loadError()) return 'form';
+    return 'waiting';
+  });
+  const live = () => mode() === 'live';
+  /** The record with the doc's current values over it (the header follows live edits too). */
+  const current = createMemo<Rec | undefined>(() => {
+    const r = record();
+    const m = meta();
+    if (!r || !m || !live()) return r;
+    const out: Rec = { ...r };
+    for (const f of m.fields) if (doc.has(f.name)) out[f.name] = doc.value(f.name);
+    return out;
+  });
+  const title = () => (current() ? recordTitle(current()!, meta()?.titleField) || '—' : '');
+  const mayEdit = () => mayEditRecord(props.object, record()) && !doc.readOnly() && !deleted();
+
+  // Other parts of the card (history, counts, values outside the doc) follow record:changed.
+  watchRecords({ object: props.object, id: props.id });
+  const refreshSoon = debounce(() => {
+    void refetchRecord();
+    setHistoryKey((k) => k + 1);
+    if (isCustomer()) {
+      void refetchCounts();
+      void refetchSum();
+    }
+  }, 300);
+  useSocket('record:changed', (c) => {
+    if (c.object !== props.object || c.id !== props.id) return;
+    if (c.action === 'delete') {
+      setDeletedElsewhere(true);
+      return;
+    }
+    if (c.record) mutate({ ...(record() ?? {}), ...c.record } as Rec);
+    refreshSoon();
+  });
+
+  /** Live edits need no Save; the button then waits until the server has stored them. */
+  const untilSaved = () =>
+    new Promise<boolean>((resolve) => {
+      if (doc.saved()) return resolve(true);
+      const started = Date.now();
+      const iv = setInterval(() => {
+        if (doc.saved() || Date.now() - started > 10_000) {
+          clearInterval(iv);
+          resolve(doc.saved());
+        }
+      }, 100);
+    });
 
   const save = async (values: Record<string, unknown>) => {
     setErrors([]);
     setFormError(null);
     if (Object.keys(values).length === 0) {
-      toast(t('card.noChanges'), 'info');
+      if (!live()) {
+        toast(t('card.noChanges'), 'info');
+        return;
+      }
+      setSaving(true);
+      const ok = await untilSaved();
+      setSaving(false);
+      toast(ok ? t('collab.allSaved') : t('collab.notSavedYet'), ok ? 'success' : 'error');
       return;
     }
     setSaving(true);
     try {
       const rec = await recordsApi.update(props.object, props.id, values);
       mutate(rec);
+      setFormDirty(false);
       setFormKey(formKey() + 1);
       setHistoryKey(historyKey() + 1);
       toast(t('common.saved'));
@@ -328,17 +420,51 @@ function RecordCard(props: { object: string; id: string }) {
           {formError()}
         </div>
       </Show>
-      <Show when={!mayEdit()}>
-        <div class="form-info record-note" role="note">
-          {t('record.readOnlyNote')}
+      <Show when={deleted()}>
+        <div class="form-alert" role="alert" data-testid="card-deleted">
+          {t('collab.deleted')}
         </div>
       </Show>
-      <Show when={String(formKey())} keyed>
-        {(_k) => <RecordForm meta={meta()!} record={record()!} errors={errors()} formId={`${formId}-${key}`} disabled={!mayEdit()} sections={sections} hidden={gallery ? ['pictures'] : undefined} onSubmit={save} />}
+      <Show when={!mayEdit() && !deleted()}>
+        <div class="form-info record-note" role="note" data-testid="card-read-only">
+          {doc.readOnly() && mayEditRecord(props.object, record()) ? t('collab.readOnlyConnection') : t('record.readOnlyNote')}
+        </div>
       </Show>
-      <Show when={mayEdit()}>
+      <Show when={live() && doc.status() !== 'connected' && !deleted()}>
+        <div class="form-info record-note" role="status" data-testid="card-offline">
+          {t('collab.offline')}
+        </div>
+      </Show>
+      <Show when={mode() === 'waiting'}>
+        <div class="form-skeleton" aria-busy="true">
+          <span class="skeleton" />
+          <span class="skeleton" />
+          <span class="skeleton" />
+        </div>
+      </Show>
+      <Show when={mode() !== 'waiting' && `${formKey()}:${mode()}`} keyed>
+        {(_k) => (
+          <div onInput={() => mode() === 'form' && !deleted() && setFormDirty(true)}>
+            <RecordForm
+              meta={meta()!}
+              record={record()!}
+              errors={errors()}
+              formId={`${formId}-${key}`}
+              disabled={!mayEdit()}
+              sections={sections}
+              hidden={gallery ? ['pictures'] : undefined}
+              live={live() ? doc : undefined}
+              onSubmit={save}
+            />
+          </div>
+        )}
+      </Show>
+      <Show when={mayEdit() && mode() !== 'waiting'}>
         <div class="card-actions">
-          <button type="button" class="btn" onClick={() => { setErrors([]); setFormError(null); setFormKey(formKey() + 1); }}>
+          <Show when={live()}>
+            <SaveMark saved={doc.saved()} online={doc.status() === 'connected'} />
+          </Show>
+          <button type="button" class="btn" onClick={() => { setErrors([]); setFormError(null); setFormDirty(false); setFormKey(formKey() + 1); }}>
             {t('common.reset')}
           </button>
           <button type="submit" form={`${formId}-${key}`} class="btn btn-primary" data-testid="form-save" disabled={saving()}>
@@ -355,7 +481,7 @@ function RecordCard(props: { object: string; id: string }) {
   /** A few key values shown under the title. */
   const summary = createMemo(() => {
     const m = meta();
-    const r = record();
+    const r = current();
     if (!m || !r) return [];
     return m.listColumns
       .filter((c) => c !== m.titleField)
@@ -407,6 +533,10 @@ function RecordCard(props: { object: string; id: string }) {
             </Show>
           </div>
           <div class="page-actions">
+            <Show when={live()}>
+              <PresenceBar peers={doc.peers()} />
+            </Show>
+            <ReminderButton link={`/records/${props.object}/${props.id}`} subject={title()} />
             <A href={`/records/${props.object}`} class="btn" data-testid="card-to-list">
               {t('card.toList')}
             </A>
