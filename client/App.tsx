@@ -1,5 +1,5 @@
 import { Route, Router, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
-import { Show, createEffect, onMount, type Component } from 'solid-js';
+import { Show, createEffect, lazy, on, onMount, type Component } from 'solid-js';
 import { onUnauthenticated } from './api/client';
 import { ConfirmHost } from './components/ConfirmDialog';
 import { Shell } from './components/Shell';
@@ -21,6 +21,12 @@ import { FieldsPage } from './pages/Fields';
 import { RecordCardPage } from './pages/RecordCard';
 import { RecordListPage } from './pages/RecordList';
 import { can, checked, clearSession, loadMe, me } from './session';
+import { closeSocket, onSocket, onSocketLost, openSocket, reconnectSocket } from './collab/socket';
+import { startMessages, stopMessages } from './collab/messages';
+import { onNotificationArrived, startNotifications, stopNotifications } from './collab/notifications';
+import { toast } from './components/Toasts';
+// ECharts is large: the dashboard and its charts load when first opened.
+const CustomersDashboard = lazy(() => import('./pages/CustomersDashboard').then((m) => ({ default: m.CustomersDashboard })));
 
 function Root(props: RouteSectionProps) {
   const navigate = useNavigate();
@@ -35,6 +41,39 @@ function Root(props: RouteSectionProps) {
   onMount(() => {
     void loadMe().catch(() => undefined);
   });
+  // One socket per tab while signed in; messages and notifications live on it.
+  createEffect(
+    on(
+      () => me()?.user.id ?? null,
+      (userId) => {
+        if (userId) {
+          openSocket();
+          startMessages(userId);
+          startNotifications();
+        } else {
+          closeSocket();
+          stopMessages();
+          stopNotifications();
+        }
+      },
+    ),
+  );
+  onSocket('session:ended', ({ reason }) => {
+    closeSocket();
+    clearSession();
+    const next = location.pathname + location.search;
+    navigate(`/login?ended=${reason}${next === '/' || location.pathname === '/login' ? '' : `&next=${encodeURIComponent(next)}`}`, { replace: true });
+  });
+  // Refused or dropped by the server without a reason: the session may be gone (a 401 from
+  // /api/me sends us to sign-in); if it stands, try again shortly.
+  onSocketLost(() => {
+    void loadMe()
+      .then((m) => {
+        if (m) setTimeout(reconnectSocket, 2000);
+      })
+      .catch(() => setTimeout(reconnectSocket, 5000));
+  });
+  onNotificationArrived((n) => toast(n.title, 'info'));
   createEffect(() => {
     document.title = t('app.name');
   });
@@ -84,6 +123,7 @@ const UsersPage = guard('user', Users);
 const GroupsPage = guard('group', Groups);
 const LoginLogPage = guard('loginLog', LoginLog);
 const OperationLogPage = guard('operationLog', OperationLog);
+const CustomersDashboardPage = guard('customer', CustomersDashboard);
 
 /** Layout for every signed-in route: waits for /api/me, sends strangers to /login. */
 function Protected(props: RouteSectionProps) {
@@ -111,6 +151,7 @@ export function App() {
         <Route path="/system/operation-log" component={OperationLogPage} />
         <Route path="/records/:object" component={RecordListPage} />
         <Route path="/records/:object/:id" component={RecordCardPage} />
+        <Route path="/dashboards/customers" component={CustomersDashboardPage} />
         <Route path="/system/fields" component={FieldsPage} />
         <Route path="/system/business-types" component={BusinessTypesPage} />
         <Route path="*404" component={NotFound} />

@@ -3,6 +3,7 @@ import { ApiError } from './api/client';
 import { authApi, meApi } from './api/endpoints';
 import type { Action, Level, Locale, Me } from './api/types';
 import { applyServerLocale, setLocale } from './i18n';
+import { closeSocket } from './collab/socket';
 
 const [me, setMe] = createSignal<Me | null>(null);
 const [checked, setChecked] = createSignal(false);
@@ -32,6 +33,8 @@ export async function signIn(login: string, password: string): Promise<void> {
 }
 
 export async function signOut(): Promise<void> {
+  // Our own sign-out is not news to this tab: close the socket before the server says so.
+  closeSocket();
   try {
     await authApi.logout();
   } finally {

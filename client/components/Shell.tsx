@@ -8,6 +8,8 @@ import { can, chooseLocale, me, signOut } from '../session';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { Icon } from './Icons';
 import { toast } from './Toasts';
+import { NotificationBell } from './NotificationBell';
+import { MessagesButton, MessagesPanel } from './MessagesPanel';
 
 export type NavItem = {
   href: string;
@@ -30,6 +32,7 @@ export const NAV: NavSection[] = [
     key: 'nav.customers',
     items: [
       rec('customer', 'nav.customerList', 'customer', 'home.link.customers'),
+      { href: '/dashboards/customers', key: 'nav.customerDashboard', object: 'customer', icon: 'chart', hintKey: 'home.link.customerDashboard', testid: 'nav-customer-dashboard' },
       rec('contact', 'nav.contacts', 'contact', 'home.link.contacts'),
       rec('activity', 'nav.activities', 'activity', 'home.link.activities'),
     ],
@@ -266,6 +269,8 @@ export function Shell(props: { children?: JSX.Element }) {
           </button>
           <GlobalSearch />
           <span class="topbar-spacer" />
+          <MessagesButton />
+          <NotificationBell />
           <UserMenu onPassword={() => setPwOpen(true)} />
         </header>
         <main id="main" class="content" tabIndex={-1}>
@@ -273,6 +278,7 @@ export function Shell(props: { children?: JSX.Element }) {
         </main>
       </div>
       <ChangePasswordDialog open={pwOpen()} onClose={() => setPwOpen(false)} />
+      <MessagesPanel />
     </div>
   );
 }

@@ -39,7 +39,11 @@ export function Login() {
 
   const message = () => {
     const e = error();
-    if (!e) return params.expired ? t('login.sessionExpired') : null;
+    if (!e) {
+      if (params.ended === 'signedOut') return t('login.endedSignedOut');
+      if (params.ended === 'revoked') return t('login.endedRevoked');
+      return params.expired || params.ended ? t('login.sessionExpired') : null;
+    }
     if (e instanceof ApiError) {
       if (e.code === 'invalid_credentials') return t('login.invalid');
       if (e.code === 'rate_limited') return retryLeft() > 0 ? t('login.rateLimited', { seconds: retryLeft() }) : t('login.rateLimitedNoTime');

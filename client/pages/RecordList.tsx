@@ -22,6 +22,7 @@ import { andFilter, clearPrefs, eqFilter, listView, loadPrefs, savePrefs, saveVi
 import { fieldLabel, fieldOf, formatMeasure, getMeta, isSummable, optionLabel } from '../lib/meta';
 import { can } from '../session';
 import { NoAccess } from '../components/NoAccess';
+import { useSocket, watchRecords } from '../collab/socket';
 
 const DEFAULT_WIDTH = 140;
 const MIN_WIDTH = 60;
@@ -219,7 +220,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
     { equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
   );
   const [listError, setListError] = createSignal<unknown>(null);
-  const [list, { refetch: refetchList }] = createResource(listKey, async (k) => {
+  const [list, { refetch: refetchList, mutate: mutateList }] = createResource(listKey, async (k) => {
     try {
       const r = await recordsApi.list(object, { sort: k.sort, limit: k.limit, offset: k.offset, q: k.q || undefined, filter: k.filter ?? undefined, folder: k.folder ?? undefined });
       setListError(null);
@@ -474,6 +475,45 @@ export function RecordList(props: { meta: ObjectMeta }) {
     } else void refetchList();
   };
 
+  // ---------- live rows ----------
+  // Rows change in place (with a short highlight), deleted ones go, and anything that may add
+  // or reorder rows (a create, a bulk change) refetches the page, debounced.
+  const [flashed, setFlashed] = createSignal<ReadonlySet<string>>(new Set());
+  const flash = (id: string) => {
+    setFlashed((s) => new Set([...s, id]));
+    setTimeout(() => setFlashed((s) => new Set([...s].filter((x) => x !== id))), 2000);
+  };
+  const refreshSoon = debounce(refresh, 400);
+  const refreshGroupsSoon = debounce(() => void refetchGroups(), 400);
+  const replaceRow = (id: string, next: Rec | null) => {
+    let found = false;
+    const cur = list.latest;
+    if (cur && cur.items.some((r) => r.id === id)) {
+      found = true;
+      mutateList({ ...cur, items: next ? cur.items.map((r) => (r.id === id ? next : r)) : cur.items.filter((r) => r.id !== id), total: next ? cur.total : Math.max(0, cur.total - 1) });
+    }
+    for (const k of Object.keys(leaves)) {
+      if (!leaves[k].items.some((r) => r.id === id)) continue;
+      found = true;
+      setLeaves(k, (l) => ({ ...l, items: next ? l.items.map((r) => (r.id === id ? next : r)) : l.items.filter((r) => r.id !== id), total: next ? l.total : Math.max(0, l.total - 1) }));
+    }
+    return found;
+  };
+  watchRecords({ object });
+  useSocket('record:changed', (c) => {
+    if (c.object !== object) return;
+    if (c.id === '*' || c.action === 'create') return refreshSoon();
+    // Deleted, or no longer visible to this viewer: the row goes.
+    if (c.action === 'delete' || !c.record) {
+      replaceRow(c.id, null);
+      if (grouped()) refreshGroupsSoon();
+      return;
+    }
+    if (replaceRow(c.id, c.record as Rec)) flash(c.id);
+    // Group counts and totals may have moved.
+    if (grouped()) refreshGroupsSoon();
+  });
+
   // ---------- export ----------
   const doExport = async (format: 'xlsx' | 'csv') => {
     setExporting(true);
@@ -524,8 +564,9 @@ export function RecordList(props: { meta: ObjectMeta }) {
       tabIndex={0}
       data-testid="row"
       class="clickable"
-      classList={{ 'is-selected': selected().has(rec.id) }}
+      classList={{ 'is-selected': selected().has(rec.id), 'is-flash': flashed().has(rec.id) }}
       aria-selected={selected().has(rec.id)}
+      data-id={rec.id}
       onClick={(e) => {
         if ((e.target as HTMLElement).closest('button, a, input, select, label')) return;
         open(rec);
