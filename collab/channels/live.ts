@@ -62,6 +62,7 @@ export function attachLiveRecords(io: IO, services: Services, viewers: Viewers) 
     }
     if (!listSockets.length && !cardSockets.size) return;
     const refetch = changes.size > REFETCH_ABOVE;
+    const scopeFields = def.fields.filter((f) => f.column === def.scope.owner || f.column === def.scope.department).map((f) => f.name);
     const users = byUser([...listSockets, ...[...cardSockets.values()].flat()]);
     const em = services.db.orm.em.fork();
     for (const [userId, sockets] of users) {
@@ -87,8 +88,9 @@ export function attachLiveRecords(io: IO, services: Services, viewers: Viewers) 
           if (p.action === 'delete') return { ...base, action: 'delete' };
           const record = rows.get(id);
           if (record) return { ...base, action: p.action, record };
-          // Not readable (any more): an update may have moved it out of this viewer's scope.
-          return p.action === 'update' ? { ...base, action: 'delete' } : null;
+          // Not readable: when the change touched what decides scope (owner, department), it
+          // may just have left this viewer's lists; otherwise it was never there — say nothing.
+          return p.action === 'update' && scopeFields.some((f) => p.fields.has(f)) ? { ...base, action: 'delete' } : null;
         };
         if (lists.length) {
           if (refetch) {
