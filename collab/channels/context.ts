@@ -24,6 +24,8 @@ export const channelTimings = {
   notificationTickMs: 5_000,
   /** Birthdays are checked this often (and at start). */
   birthdayCheckMs: 60 * 60_000,
+  /** Record writes are gathered this long before assignment and mention notifications are made (a bulk edit becomes one summary). */
+  notificationBatchMs: 1_000,
 };
 
 /** Who is behind a socket: the principal and the name others see. */

@@ -90,7 +90,7 @@ export async function attachChannels(http: ServerType, services: Services): Prom
 
   // Principals of users who left this node are not kept.
   const prune = setInterval(() => viewers.retain(new Set([...io.of('/').sockets.values()].map((s) => s.data.userId))), channelTimings.principalTtlMs);
-  const workers = startNotificationWorkers(services, { tickMs: channelTimings.notificationTickMs, birthdayMs: channelTimings.birthdayCheckMs, batchMs: 300 });
+  const workers = startNotificationWorkers(services, { tickMs: channelTimings.notificationTickMs, birthdayMs: channelTimings.birthdayCheckMs, batchMs: channelTimings.notificationBatchMs });
 
   return {
     async close() {

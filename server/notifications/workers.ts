@@ -21,7 +21,7 @@ export type WorkerTimings = {
   batchMs: number;
 };
 
-export const defaultWorkerTimings: WorkerTimings = { tickMs: 5_000, birthdayMs: 60 * 60_000, batchMs: 300 };
+export const defaultWorkerTimings: WorkerTimings = { tickMs: 5_000, birthdayMs: 60 * 60_000, batchMs: 1_000 };
 
 /** Above this many assignments to one person by one writer in one batch, one summary is sent. */
 const SUMMARY_ABOVE = 5;
