@@ -18,7 +18,7 @@ import { updateRecord } from '../../server/records/service';
 import type { FieldDef, ObjectDef } from '../../server/records/types';
 import { checkDocValue, columnAsDoc, docFields, docValue, FIELDS_MAP, identical, isTextField, sameValue, setDocValue, writeValue } from './fields';
 import { closeCodes, encodeAwareness, encodeNotice, encodeSaved, encodeUpdate, messageAwareness, messageQueryAwareness, messageSync, type Notice } from './protocol';
-import { relayAwareness, relayUpdate, type RelayMessage, type YjsRelay } from './relay';
+import { relayAwareness, relayQueryAwareness, relayUpdate, type RelayMessage, type YjsRelay } from './relay';
 import { appendUpdate, compact, deleteDocRows, lastEditor, lockAndRead, markWrittenBack, writeSeed, type LogOwner, type UpdateLog } from './store';
 
 export type YjsOptions = {
@@ -263,6 +263,8 @@ export class SharedDoc implements LogOwner {
     const buffered = this.relayBuffer ?? [];
     this.relayBuffer = null;
     for (const m of buffered) this.applyRelay(m);
+    // Presence on the other nodes started before we listened.
+    relay?.publish(this.name, relayQueryAwareness, null, new Uint8Array(0));
   }
 
   /**
@@ -497,6 +499,10 @@ export class SharedDoc implements LogOwner {
     try {
       if (m.kind === relayUpdate) Y.applyUpdate(this.ydoc, m.data, new RelayOrigin(m.userId));
       else if (m.kind === relayAwareness) awarenessProtocol.applyAwarenessUpdate(this.awareness, m.data, new RelayOrigin(m.userId));
+      else if (m.kind === relayQueryAwareness) {
+        const mine = [...this.conns].flatMap((c) => [...c.clientIds]).filter((id) => this.awareness.getStates().has(id));
+        if (mine.length) this.host.relay?.publish(this.name, relayAwareness, null, awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine));
+      }
     } catch (err) {
       this.host.log.warn({ err, doc: this.name }, 'unreadable relayed co-editing message');
     }
@@ -507,7 +513,8 @@ export class SharedDoc implements LogOwner {
       for (const id of [...added, ...updated]) origin.clientIds.add(id);
       for (const id of removed) origin.clientIds.delete(id);
     }
-    const changed = [...added, ...updated, ...removed];
+    // The server's own (always empty) state is nobody's presence.
+    const changed = [...added, ...updated, ...removed].filter((id) => id !== this.awareness.clientID);
     if (!changed.length) return;
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     const msg = encodeAwareness(update);

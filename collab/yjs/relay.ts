@@ -8,8 +8,11 @@ import { createRedis } from '../../server/redis';
 
 export const relayUpdate = 0;
 export const relayAwareness = 1;
+/** A node just opened the doc: the others answer with the presence of their connections. */
+export const relayQueryAwareness = 2;
 
-export type RelayMessage = { kind: typeof relayUpdate | typeof relayAwareness; userId: string | null; data: Uint8Array };
+export type RelayKind = typeof relayUpdate | typeof relayAwareness | typeof relayQueryAwareness;
+export type RelayMessage = { kind: RelayKind; userId: string | null; data: Uint8Array };
 export type RelayListener = (message: RelayMessage) => void;
 
 const channelOf = (doc: string) => `tandem:yjs:${doc}`;
@@ -43,7 +46,7 @@ export class YjsRelay {
     await this.sub.unsubscribe(channelOf(doc)).catch((err) => this.log.warn({ err, doc }, 'unsubscribing a doc failed'));
   }
 
-  publish(doc: string, kind: RelayMessage['kind'], userId: string | null, data: Uint8Array): void {
+  publish(doc: string, kind: RelayKind, userId: string | null, data: Uint8Array): void {
     const e = encoding.createEncoder();
     encoding.writeVarString(e, this.nodeId);
     encoding.writeVarUint(e, kind);
@@ -62,7 +65,7 @@ export class YjsRelay {
       const kind = decoding.readVarUint(d);
       const userId = decoding.readVarString(d) || null;
       const data = decoding.readVarUint8Array(d);
-      if (kind !== relayUpdate && kind !== relayAwareness) return;
+      if (kind !== relayUpdate && kind !== relayAwareness && kind !== relayQueryAwareness) return;
       listener({ kind, userId, data });
     } catch (err) {
       this.log.warn({ err, channel }, 'unreadable co-editing relay message');
