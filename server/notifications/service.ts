@@ -53,15 +53,14 @@ export function presentNotification(row: NotificationRow): NotificationDto {
 }
 
 /**
- * Runs `fn` once the transaction `em` is in (the outermost one) has committed, or now when there
- * is none: a push must never announce a row that a rollback then takes back.
+ * Resolves once the transaction `em` is in (the outermost one) has ended — committed or rolled
+ * back, knex does not say which — or at once when there is none.
  */
-export function afterCommit(em: EntityManager, fn: () => void): void {
+function transactionEnd(em: EntityManager): Promise<void> | null {
   type Trx = { executionPromise?: Promise<unknown>; parentTransaction?: Trx };
   let trx = em.getTransactionContext<never>() as Trx | undefined;
   while (trx?.parentTransaction) trx = trx.parentTransaction;
-  if (trx?.executionPromise) trx.executionPromise.then(fn, () => undefined);
-  else fn();
+  return trx?.executionPromise ? trx.executionPromise.then(() => undefined, () => undefined) : null;
 }
 
 /** Dedupe keys longer than the column are hashed (object names of custom types can be long). */
@@ -105,7 +104,17 @@ export async function notify(services: Services, em: EntityManager, input: Notif
   );
   if (!row) return null;
   const dto = presentNotification(row);
-  if (due) afterCommit(em, () => services.push?.(input.userId, 'notification:new', dto));
+  if (!due) return dto;
+  const ended = transactionEnd(em);
+  if (!ended) services.push?.(input.userId, 'notification:new', dto);
+  else {
+    // Written inside a transaction: pushed once it committed — a rollback takes the row back,
+    // and a push must never announce what does not exist.
+    void ended
+      .then(() => query(services.db.orm.em.fork(), `select 1 from notification where id = ?`, [dto.id]))
+      .then((rows) => rows.length && services.push?.(input.userId, 'notification:new', dto))
+      .catch((err) => services.log.error({ err }, 'pushing a notification failed'));
+  }
   return dto;
 }
 
@@ -154,7 +163,8 @@ export async function markNotificationsRead(services: Services, em: EntityManage
       `update notification set read_at = ? where user_id = ? and read_at is null and id in (${list.map(() => '?').join(', ')}) returning id`,
       [now, principal.userId, ...list],
     );
-    ids = rows.map((r) => r.id);
+    const updated = new Set(rows.map((r) => r.id));
+    ids = list.filter((id) => updated.has(id));
   }
   const state = { ids, unread: await unreadCount(em, principal.userId) };
   services.push?.(principal.userId, 'notification:read', state);
