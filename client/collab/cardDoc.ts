@@ -7,6 +7,8 @@ import { colorFor } from './presence';
 /** Message types of our co-editing server beyond y-protocols' sync (0) and awareness (1). */
 const MESSAGE_NOTICE = 4;
 const MESSAGE_SAVED = 5;
+/** Close code of a doc whose record was deleted (44xx: the client does not reconnect). */
+const CLOSE_DELETED = 4404;
 
 export type NoticeCode = 'readOnly' | 'forbidden' | 'invalid' | 'deleted' | 'writeFailed';
 
@@ -137,7 +139,11 @@ export function createCardDoc(
   };
 
   provider.on('status', ({ status: s }) => setStatus(s));
-  provider.on('closed', () => setStatus('closed'));
+  provider.on('closed', ({ code }) => {
+    setStatus('closed');
+    // 4404: the record is gone (the notice may not have made it before the close).
+    if (code === CLOSE_DELETED) setDeleted(true);
+  });
   provider.on('sync', (isSynced: boolean) => {
     if (!isSynced) return;
     setKeys(new Set(fields.keys()));

@@ -57,7 +57,7 @@ function optionFor(kind: ChartKind, data: MetricResult, emptyLabel: string): Opt
     yAxis: { type: 'value', minInterval: 1 },
     series: values.map((col, j) =>
       kind === 'line'
-        ? ({ type: 'line', name: label(col.label, col.name), smooth: true, showSymbol: false, areaStyle: { opacity: 0.12 }, data: data.rows.map((r) => Number(r[j + 1] ?? 0)) } satisfies LineSeriesOption)
+        ? ({ type: 'line', name: label(col.label, col.name), showSymbol: false, areaStyle: { opacity: 0.12 }, data: data.rows.map((r) => Number(r[j + 1] ?? 0)) } satisfies LineSeriesOption)
         : ({ type: 'bar', name: label(col.label, col.name), barMaxWidth: 36, data: data.rows.map((r) => Number(r[j + 1] ?? 0)) } satisfies BarSeriesOption),
     ),
   };

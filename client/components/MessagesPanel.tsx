@@ -218,7 +218,7 @@ export function MessagesPanel() {
         </aside>
         <section class="thread-side">
           <Show when={current()} keyed fallback={<div class="empty-state thread-empty">{t('messages.pick')}</div>}>
-            {(id) => <Thread id={id} onBack={() => setCurrent(null)} />}
+            {(id) => <Thread id={id} onBack={() => setCurrent(null)} onClose={() => setPanelOpen(false)} />}
           </Show>
         </section>
         <NewConversation
@@ -295,7 +295,7 @@ function Body(props: { m: MessageDto }) {
   return <For each={parts()}>{(p) => (p.at ? <span class="mention">{p.s}</span> : p.s)}</For>;
 }
 
-function Thread(props: { id: string; onBack: () => void }) {
+function Thread(props: { id: string; onBack: () => void; onClose: () => void }) {
   const conv = () => conversationOf(props.id);
   const th = () => threads[props.id];
   const me = () => messagesUser();
@@ -355,6 +355,10 @@ function Thread(props: { id: string; onBack: () => void }) {
             <span class="muted small">{t('messages.memberCount', { count: formatNumber(conv()!.members.length) })}</span>
           </Show>
         </div>
+        <span class="spacer" />
+        <button type="button" class="icon-button thread-close" aria-label={t('common.close')} onClick={() => props.onClose()}>
+          <Icon name="close" size={16} />
+        </button>
       </header>
       <div class="thread-scroll" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label={t('messages.thread')}>
         <Show when={th()?.hasMore}>
@@ -593,7 +597,9 @@ function Composer(props: { conversationId: string }) {
                     }}
                   >
                     <span>{p.name || p.login}</span>
-                    <span class="combo-code">{p.login}</span>
+                    <Show when={p.name && p.name !== p.login}>
+                      <span class="combo-code">{p.login}</span>
+                    </Show>
                   </li>
                 )}
               </For>
@@ -686,7 +692,9 @@ function NewConversation(props: { open: boolean; onClose: () => void; onStarted:
                 <label class="checkbox">
                   <input type="checkbox" checked={chosen().includes(p.id)} data-testid={`person-${p.login}`} onChange={() => toggle(p.id)} />
                   <span>{p.name || p.login}</span>
-                  <span class="muted small">{p.login}</span>
+                  <Show when={p.name && p.name !== p.login}>
+                    <span class="muted small">{p.login}</span>
+                  </Show>
                 </label>
               </li>
             )}

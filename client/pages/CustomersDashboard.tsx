@@ -120,7 +120,7 @@ function MetricCard(props: { metric: DashboardMetricDto }) {
   const kind = () => kindOf(name, data());
 
   return (
-    <section class="panel dash-card" classList={{ 'is-wide': kind() === 'line' || kind() === 'tiles' }} data-testid={`metric-${name}`} aria-labelledby={`metric-${name}-title`}>
+    <section class="panel dash-card" classList={{ 'is-wide': kind() === 'tiles' }} data-testid={`metric-${name}`} aria-labelledby={`metric-${name}-title`}>
       <header class="dash-head">
         <h2 class="panel-title" id={`metric-${name}-title`}>
           {title()}

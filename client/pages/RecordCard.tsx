@@ -98,8 +98,9 @@ function RecordCard(props: { object: string; id: string }) {
   const doc = createCardDoc(props.object, props.id, {
     user: { id: me_.user.id, name: me_.user.employeeName || me_.user.login },
     onNotice: (n) => {
-      if (n.code === 'deleted') return;
-      toast(noticeText(n), n.code === 'readOnly' ? 'info' : 'error');
+      // Deleted and read-only show as notes on the card (read-only is said on connect, not only after an edit).
+      if (n.code === 'deleted' || (n.code === 'readOnly' && !n.field)) return;
+      toast(noticeText(n), 'error');
     },
   });
   onCleanup(() => doc.destroy());

@@ -16,8 +16,8 @@ let userEmployeeId: string;
 const USER_LOGIN = 'lilei';
 const USER_PASSWORD = 'Li-Lei-pass-2026!';
 const USER_NAME = 'Li Lei';
-/** "Within a second" with headroom for a loaded CI machine; the measured times are printed. */
-const LIVE_MS = 3000;
+/** Live edits must show on the other screen within a second; the measured times are printed. */
+const LIVE_MS = 1000;
 
 async function signIn(p: Page, login: string, password: string) {
   await p.goto(`${stack.server.url}/login`);
@@ -93,8 +93,10 @@ describe('two people on one customer card in Chromium', () => {
     await expect.poll(() => user.getByTestId('field-notes').getAttribute('data-live')).toBe('true');
     await expect.poll(() => admin.getByTestId('save-mark').getAttribute('data-saved')).toBe('true');
 
-    await expect.poll(() => admin.getByTestId('presence-avatar').getAttribute('title')).toBe(USER_NAME);
-    await expect.poll(() => user.getByTestId('presence-avatar').getAttribute('title')).toMatch(/admin|Administrator/i);
+    // Presence: who else is on the card, as soon as the second card is connected.
+    const avatar = (p: Page) => p.getByTestId('presence-avatar').getAttribute('title').catch(() => null);
+    const seen = await timeUntil(async () => (await avatar(admin)) === USER_NAME && /admin/i.test((await avatar(user)) ?? ''));
+    console.log(`presence: both avatars ${seen} ms after the second card synced`);
   });
 
   it('each sees the other typing into a different field at once', async () => {
@@ -194,9 +196,20 @@ describe('two people on one customer card in Chromium', () => {
     await expect.poll(() => user.url()).toContain(`/records/customer/${customerId}`);
   });
 
-  it('a card that closes takes its presence away from the other', async () => {
+  it('a card that closes takes its presence away, and the list the other opens follows changes live', async () => {
     await expect.poll(() => admin.getByTestId('presence-avatar').count()).toBe(1);
     await user.goto(`${stack.server.url}/records/customer`);
     await expect.poll(() => admin.getByTestId('presence-avatar').count(), { timeout: 10_000 }).toBe(0);
+    const row = user.locator(`[data-testid="row"][data-id="${customerId}"]`);
+    await expect.poll(() => row.textContent()).toContain('Tandem Trading Co.');
+
+    // A change elsewhere updates the row in place (highlighted), a new record appears, no reload.
+    await user.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    expect((await call(admin, 'PATCH', `/api/records/customer/${customerId}`, { name: 'Tandem Trading Group' })).status).toBe(200);
+    await expect.poll(() => row.textContent()).toContain('Tandem Trading Group');
+    expect(await row.getAttribute('class')).toContain('is-flash');
+    expect((await call(admin, 'POST', '/api/records/customer', { name: 'Harbour Logistics' })).status).toBe(201);
+    await expect.poll(() => user.getByTestId('row').filter({ hasText: 'Harbour Logistics' }).count()).toBe(1);
+    expect(await user.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   });
 });
