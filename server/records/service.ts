@@ -33,8 +33,12 @@ export function registerWriteHook(object: string, hook: WriteHook): void {
   hooks.set(object, [...(hooks.get(object) ?? []), hook]);
 }
 
-async function runHooks(ctx: WriteContext, object: string, record: RecordDto, action: 'create' | 'update' | 'delete', before: RecordDto | null) {
-  for (const hook of hooks.get(object) ?? []) await hook(ctx, record, action, before);
+/** Runs the rules of a write; answers with the record as they left it (they may derive values of it). */
+async function runHooks(ctx: WriteContext, def: ObjectDef, record: RecordDto, action: 'create' | 'update' | 'delete', before: RecordDto | null): Promise<RecordDto> {
+  const list = hooks.get(def.name) ?? [];
+  for (const hook of list) await hook(ctx, record, action, before);
+  if (!list.length || action === 'delete') return record;
+  return (await findRecord(ctx.em, def, null, record.id)) ?? record;
 }
 
 /** Options for writes made by business rules rather than people. */
@@ -201,8 +205,7 @@ export async function createRecord(ctx: WriteContext, object: string, input: unk
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'create', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
     const created = (await findRecord(em, def, null, id))!;
-    await runHooks({ ...ctx, em }, def.name, created, 'create', null);
-    return created;
+    return runHooks({ ...ctx, em }, def, created, 'create', null);
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'create', fields: Object.keys(values) });
   return filterReadable(ctx, def, record);
@@ -250,8 +253,7 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'update', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
     const updated = await updateSearchText(em, def, id);
-    await runHooks({ ...ctx, em }, def.name, updated, 'update', old);
-    return updated;
+    return runHooks({ ...ctx, em }, def, updated, 'update', old);
   });
   if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
   return filterReadable(ctx, def, record);
@@ -273,7 +275,7 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
     }
     const changes = Object.fromEntries(def.fields.map((f) => [f.name, { old: old[f.name] ?? null, new: null }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'delete', changes, channel: ctx.channel });
-    await runHooks({ ...ctx, em }, def.name, old, 'delete', old);
+    await runHooks({ ...ctx, em }, def, old, 'delete', old);
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'delete', fields: def.fields.map((f) => f.name) });
 }
