@@ -15,6 +15,7 @@ import { userRoutes } from './users/routes';
 import { groupRoutes } from './groups/routes';
 import { logRoutes } from './logs/routes';
 import { recordRoutes } from './records/routes';
+import { salesRoutes } from './sales/routes';
 import { metaRoutes } from './meta/routes';
 import { orgRoutes } from './org/routes';
 import { searchRoutes } from './search/routes';
@@ -51,6 +52,8 @@ function buildApi() {
     .route('/', userRoutes)
     .route('/', groupRoutes)
     .route('/', metaRoutes)
+    // Before the generic records routes: sales orders travel with their lines.
+    .route('/', salesRoutes)
     .route('/', recordRoutes)
     .route('/', orgRoutes)
     .route('/', logRoutes)

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127110728_collab_messages } from './Migration20261127110728_collab_messages';
+import { Migration20261127111804_sales } from './Migration20261127111804_sales';
 import { Migration20261127095355_list_indexes } from './Migration20261127095355_list_indexes';
 import { Migration20261127093037_files } from './Migration20261127093037_files';
 import { Migration20261127092506_views } from './Migration20261127092506_views';
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127093037_files', class: Migration20261127093037_files },
   { name: 'Migration20261127095355_list_indexes', class: Migration20261127095355_list_indexes },
   { name: 'Migration20261127110728_collab_messages', class: Migration20261127110728_collab_messages },
+  { name: 'Migration20261127111804_sales', class: Migration20261127111804_sales },
 ];

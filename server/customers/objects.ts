@@ -59,7 +59,14 @@ export const customerObject: ObjectDef = {
       ],
     },
     { name: 'grade', column: 'grade', type: 'select', label: l('Credit grade', '信用等级'), options: [opt('A', 'A', 'A'), opt('B', 'B', 'B'), opt('C', 'C', 'C'), opt('D', 'D', 'D')] },
-    { name: 'creditLimit', column: 'credit_limit', type: 'money', label: l('Credit limit', '信用额度') },
+    {
+      name: 'creditLimit',
+      column: 'credit_limit',
+      type: 'money',
+      label: l('Credit limit', '信用额度'),
+      tracked: true,
+      help: l('Confirming an order that takes open receivables (in its currency) over this needs an override; empty means no limit.', '确认订单后未收应收款（同币种）超过此额度时需审批；留空为不限。'),
+    },
     { name: 'annualRevenue', column: 'annual_revenue', type: 'money', label: l('Annual revenue', '年营业额'), tracked: true },
     ...ownershipFields(),
     {
