@@ -5,9 +5,13 @@ import type { ServerToClientEvents } from './events';
 
 type Reason = Parameters<ServerToClientEvents['session:ended']>[0]['reason'];
 
-/** Tells a socket why, then closes it (the notice is flushed before the close). */
-function end(socket: ChannelSocket, reason: Reason): void {
-  socket.emit('session:ended', { reason });
+/**
+ * Tells a socket why, then closes it. The notice goes out as a local emit: with connection-state
+ * recovery a plain `socket.emit` is first stored in the adapter (a Redis round trip) and would
+ * lose the race with the close; a local one is written at once and flushed before the close.
+ */
+function end(io: IO, socket: ChannelSocket, reason: Reason): void {
+  io.local.to(socket.id).emit('session:ended', { reason });
   socket.disconnect(true);
 }
 
@@ -21,10 +25,10 @@ export function attachSessionGuard(io: IO, services: Services): { close(): void 
   const local = () => [...io.of('/').sockets.values()];
 
   const offEnded = bus.on('session.ended', ({ sessionId }) => {
-    for (const s of local()) if (s.data.sessionId === sessionId) end(s, 'signedOut');
+    for (const s of local()) if (s.data.sessionId === sessionId) end(io, s, 'signedOut');
   });
   const offRevoked = bus.on('user.sessionsRevoked', ({ userId, exceptSessionId }) => {
-    for (const s of local()) if (s.data.userId === userId && s.data.sessionId !== exceptSessionId) end(s, 'revoked');
+    for (const s of local()) if (s.data.userId === userId && s.data.sessionId !== exceptSessionId) end(io, s, 'revoked');
   });
 
   let checking = false;
@@ -45,7 +49,7 @@ export function attachSessionGuard(io: IO, services: Services): { close(): void 
       );
       for (const r of rows) alive.add(r.id);
     }
-    for (const s of sockets) if (!alive.has(s.data.sessionId)) end(s, 'expired');
+    for (const s of sockets) if (!alive.has(s.data.sessionId)) end(io, s, 'expired');
   };
   const timer = setInterval(() => {
     if (checking) return;
