@@ -25,6 +25,7 @@ import { closeSocket, onSocket, onSocketLost, openSocket, reconnectSocket } from
 import { startMessages, stopMessages } from './collab/messages';
 import { onNotificationArrived, startNotifications, stopNotifications } from './collab/notifications';
 import { toast } from './components/Toasts';
+import { MessagesRoute } from './components/MessagesPanel';
 // ECharts is large: the dashboard and its charts load when first opened.
 const CustomersDashboard = lazy(() => import('./pages/CustomersDashboard').then((m) => ({ default: m.CustomersDashboard })));
 
@@ -152,6 +153,7 @@ export function App() {
         <Route path="/records/:object" component={RecordListPage} />
         <Route path="/records/:object/:id" component={RecordCardPage} />
         <Route path="/dashboards/customers" component={CustomersDashboardPage} />
+        <Route path="/messages/:id?" component={MessagesRoute} />
         <Route path="/system/fields" component={FieldsPage} />
         <Route path="/system/business-types" component={BusinessTypesPage} />
         <Route path="*404" component={NotFound} />

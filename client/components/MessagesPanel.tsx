@@ -1,3 +1,4 @@
+import { useNavigate, useParams } from '@solidjs/router';
 import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount } from 'solid-js';
 import type { ConversationDto, FileRefDto, MessageDto } from '../../collab/channels/events';
 import { peopleApi, type Person } from '../api/collab';
@@ -22,7 +23,7 @@ import {
   type ThreadMessage,
 } from '../collab/messages';
 import { debounce } from '../lib/list';
-import { badgeCount } from './NotificationBell';
+import { badgeCount } from '../lib/badge';
 import { Icon } from './Icons';
 import { Modal } from './Modal';
 import { toast } from './Toasts';
@@ -34,6 +35,17 @@ const [current, setCurrent] = createSignal<string | null>(null);
 export function openMessages(conversationId?: string): void {
   setPanelOpen(true);
   if (conversationId) setCurrent(conversationId);
+}
+
+/** `/messages/:id` (links in notifications and e-mails): the panel on that conversation, over the home page. */
+export function MessagesRoute() {
+  const params = useParams();
+  const navigate = useNavigate();
+  onMount(() => {
+    openMessages(params.id);
+    navigate('/', { replace: true });
+  });
+  return null;
 }
 
 let peopleCache: Promise<Person[]> | null = null;

@@ -1,13 +1,12 @@
 import { useNavigate } from '@solidjs/router';
 import { For, Show, createEffect, createSignal, onCleanup } from 'solid-js';
 import type { NotificationDto } from '../../collab/channels/events';
-import { errorText, formatDateTime, formatNumber, hasKey, t } from '../i18n';
+import { errorText, formatDateTime, hasKey, t } from '../i18n';
+import { badgeCount } from '../lib/badge';
 import { loadMoreNotifications, markNotificationsRead, moreNotifications, notifications, unreadNotifications } from '../collab/notifications';
 import { Icon } from './Icons';
 import { toast } from './Toasts';
-
-/** Badge text: exact up to 99. */
-export const badgeCount = (n: number): string => (n > 99 ? '99+' : formatNumber(n));
+import { openMessages } from './MessagesPanel';
 
 const kindText = (n: NotificationDto) => {
   const key = `notifications.kind.${n.kind}`;
@@ -39,10 +38,12 @@ export function NotificationBell() {
   };
   const openOne = (n: NotificationDto) => {
     if (!n.readAt) void mark([n.id]);
-    if (n.link) {
-      setOpen(false);
-      navigate(n.link);
-    }
+    if (!n.link) return;
+    setOpen(false);
+    // A conversation opens in the messages panel over the current page.
+    const conv = /^\/messages\/([^/?#]+)$/.exec(n.link);
+    if (conv) openMessages(decodeURIComponent(conv[1]));
+    else navigate(n.link);
   };
   const onKey = (e: KeyboardEvent) => {
     const list = Array.from(root.querySelectorAll<HTMLElement>('.notif-panel button'));

@@ -537,7 +537,9 @@ function RecordCard(props: { object: string; id: string }) {
             <Show when={live()}>
               <PresenceBar peers={doc.peers()} />
             </Show>
-            <ReminderButton link={`/records/${props.object}/${props.id}`} subject={title()} />
+            <Show when={!deleted()}>
+              <ReminderButton link={`/records/${props.object}/${props.id}`} subject={title()} />
+            </Show>
             <A href={`/records/${props.object}`} class="btn" data-testid="card-to-list">
               {t('card.toList')}
             </A>
@@ -547,7 +549,7 @@ function RecordCard(props: { object: string; id: string }) {
                 {t('design.button')}
               </button>
             </Show>
-            <Show when={can(props.object, 'delete')}>
+            <Show when={can(props.object, 'delete') && !deleted()}>
               <button type="button" class="btn btn-danger-ghost" data-testid="form-delete" onClick={remove}>
                 {t('common.delete')}
               </button>
