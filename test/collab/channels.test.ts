@@ -213,6 +213,32 @@ describe('messages over the socket', () => {
     expect(badRead).toMatchObject({ ok: false, error: { details: { fields: [{ field: 'lastReadId' }] } } });
   });
 
+  it('a dropped connection recovers its rooms and the messages sent meanwhile, unless the session ended', async () => {
+    const a = await person();
+    const b = await person();
+    const conv = (await a.client.post('/conversations', { kind: 'direct', userId: b.user.id })).body;
+    const sb = openSocket(t.url, b.cookie, t.url, true);
+    open.push(sb);
+    await connected(sb);
+    const heard = record(sb, 'message:new');
+    // Recovery resumes from the last packet the tab received.
+    await a.client.post(`/conversations/${conv.id}/messages`, { body: '断线之前' });
+    await expect.poll(() => heard.length).toBe(1);
+    const back = new Promise<void>((resolve) => sb.io.once('reconnect', () => resolve()));
+    // The network drops (not a server disconnect): the client reconnects by itself.
+    (sb.io as unknown as { engine: { close(): void } }).engine.close();
+    await a.client.post(`/conversations/${conv.id}/messages`, { body: '断线期间' });
+    await back;
+    await expect.poll(() => heard.map((m) => m.body)).toEqual(['断线之前', '断线期间']);
+    expect(sb.recovered).toBe(true);
+    // Recovered sockets pass the handshake again: a session ended meanwhile does not come back.
+    const refused = new Promise<Error>((resolve) => sb.once('connect_error', resolve));
+    await execute(em(), `delete from session where id = ?`, [sessionIdOf(b.cookie)]);
+    (sb.io as unknown as { engine: { close(): void } }).engine.close();
+    expect((await refused).message).toBe('Not signed in or the session has ended');
+    sb.io.reconnection(false);
+  });
+
   it('a tab that was away gets what it missed after reconnecting', async () => {
     const a = await person();
     const b = await person();
@@ -294,6 +320,7 @@ describe('live lists and cards', () => {
   it('an open card hears its record only, and a new row reaches lists', async () => {
     const a = (await admin.post('/records/customer', { name: `卡片${uid()}` })).body;
     const b = (await admin.post('/records/customer', { name: `卡片${uid()}` })).body;
+    await sleep(400);
     const card = await tab(adminCookie);
     expect((await request(card, 'records:watch', { object: 'customer', id: a.id })).ok).toBe(true);
     const list = await tab(adminCookie);
