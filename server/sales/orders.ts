@@ -79,7 +79,8 @@ type LineCalc = {
 async function onLineWritten(ctx: WriteContext, line: RecordDto, action: 'create' | 'update' | 'delete', before: RecordDto | null) {
   const orderId = line.salesOrderId as string;
   const batched = ctx.principal ? deferredTotals.get(ctx.principal)?.get(orderId) : undefined;
-  const order = batched ?? (await orderRow(ctx.em, orderId));
+  // Locked before its status is read: a confirmation running meanwhile cannot miss this line.
+  const order = batched ?? (await orderRow(ctx.em, orderId, 'for update'));
   if (!isRuleWrite(ctx.principal) && !batched) {
     if (before && before.salesOrderId !== line.salesOrderId) fieldError('salesOrderId', 'protected_field', undefined, 'A line cannot move to another order.');
     if (order && order.status !== 'draft') fieldError('salesOrderId', 'protected_field', { status: order.status }, 'Lines can change only while the order is a draft.');
@@ -289,6 +290,20 @@ async function derivedLineValues(em: EntityManager, input: Record<string, unknow
   return out;
 }
 
+/**
+ * Runs a transaction again when PostgreSQL broke a deadlock by aborting it. Rare, but possible:
+ * a line edited on its own locks the line and then its order, a whole-order edit the other way.
+ */
+async function retryingDeadlocks<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts || (err as { code?: string }).code !== '40P01') throw err;
+    }
+  }
+}
+
 /** Creates an order with its lines in one transaction. */
 export async function createOrder(ctx: WriteContext, body: unknown): Promise<OrderDto> {
   const { header, lines } = splitLines(body);
@@ -303,7 +318,7 @@ export async function createOrder(ctx: WriteContext, body: unknown): Promise<Ord
 /** Updates an order's header and, when `lines` is given, replaces its lines (drafts only). */
 export async function updateOrder(ctx: WriteContext, id: string, body: unknown): Promise<OrderDto> {
   const { header, lines } = splitLines(body);
-  return ctx.em.transactional(async (em) => {
+  return retryingDeadlocks(() => ctx.em.transactional(async (em) => {
     const c = { ...ctx, em };
     // Also checks the user may edit the order, and locks its row for the line writes below.
     const order = await updateRecord(c, 'salesOrder', id, header);
@@ -314,7 +329,7 @@ export async function updateOrder(ctx: WriteContext, id: string, body: unknown):
       await writeLines(c, id, lines, existing.map((l) => l.id));
     }
     return (await readOrder(em, ctx.principal, id)) ?? { ...order, lines: [], receivable: null };
-  });
+  }));
 }
 
 export type TransitionInput = { override?: boolean; reason?: string };
@@ -347,9 +362,13 @@ async function creditCheck(em: EntityManager, order: OrderRow): Promise<CreditCh
   return { limit: customer.credit_limit, openReceivables: fromCents(toCents(open)), orderTotal: order.total, currency: order.currency };
 }
 
-/** Whether the order's contract already carries the receivable (then the order is paid through it). */
+/**
+ * Whether the order's contract already carries the receivable (then the order is paid through it).
+ * The contract row is locked so signing it at the same moment cannot bill the same sale twice.
+ */
 async function billedByContract(em: EntityManager, contractId: string | null): Promise<boolean> {
   if (!contractId) return false;
+  await query(em, `select id from contract where id = ? for no key update`, [contractId]);
   const [hit] = await query(em, `select 1 from receivable where contract_id = ?`, [contractId]);
   return Boolean(hit);
 }
@@ -360,7 +379,7 @@ async function billedByContract(em: EntityManager, contractId: string | null): P
  * rights on the order; the status change is logged under their name.
  */
 export async function transitionOrder(ctx: WriteContext, id: string, action: OrderAction, input: TransitionInput): Promise<OrderDto> {
-  return ctx.em.transactional(async (em) => {
+  return retryingDeadlocks(() => ctx.em.transactional(async (em) => {
     const c = { ...ctx, em };
     const def = requireObject('salesOrder');
     if (!(await findRecord(em, def, ctx.principal, id))) throw new AppError('not_found');
@@ -431,7 +450,7 @@ export async function transitionOrder(ctx: WriteContext, id: string, action: Ord
     const lines = await query<{ id: string }>(em, `select id from sales_order_line where sales_order_id = ? and customer_id is distinct from ?`, [id, customerId]);
     for (const line of lines) await updateRecord(rule(c), 'salesOrderLine', line.id, { customerId }, { derived: ['customerId'] });
     return (await readOrder(em, ctx.principal, id))!;
-  });
+  }));
 }
 
 export type PurchasedLine = {

@@ -336,13 +336,40 @@ describe('receipts', () => {
     for (let round = 0; round < 3; round++) {
       const o = await order({ customerId: cust.id, lines: [{ productId: p.id, quantity: 1 }] });
       ok(await confirm(o.id), 200);
-      const results = await Promise.all([admin.post('/records/receipt', { salesOrderId: o.id, amount: '60' }), admin.post('/records/receipt', { salesOrderId: o.id, amount: '60' })]);
+      // Everything given by hand: the code counter or filling in defaults would otherwise queue the two writes by themselves.
+      const receipt = (x: string) => ({ salesOrderId: o.id, amount: '60', code: `R-${uid()}-${x}`, customerId: cust.id, currency: 'CNY', date: '2026-11-27' });
+      const results = await Promise.all(['a', 'b'].map((x) => admin.post('/records/receipt', receipt(x))));
       expect(results.map((r) => r.status).sort()).toEqual([201, 400]);
       const refused = results.find((r) => r.status === 400)!;
       expect(refused.body.error.details.fields).toEqual([{ field: 'amount', code: 'too_big', params: { max: '40.00', currency: 'CNY' } }]);
       expect(await receivable(o.id)).toMatchObject({ received: '60.00', balance: '40.00' });
       const filter = encodeURIComponent(JSON.stringify({ field: 'salesOrderId', op: 'eq', value: o.id }));
       expect(ok(await admin.get(`/records/receipt?filter=${filter}`), 200).total).toBe(1);
+    }
+  });
+});
+
+describe('concurrent edits', () => {
+  it('lines added at once all count in the total; a line racing a confirmation is either in the receivable or refused', async () => {
+    const cust = await customer();
+    const p = await product({ listPrice: '1.10' });
+    const o = await order({ customerId: cust.id });
+    const added = await Promise.all(Array.from({ length: 6 }, (_, i) => admin.post('/records/salesOrderLine', { salesOrderId: o.id, productId: p.id, quantity: i + 1 })));
+    expect(added.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(ok(await admin.get(`/records/salesOrder/${o.id}`), 200).total).toBe('23.10');
+
+    for (let round = 0; round < 3; round++) {
+      const race = await order({ customerId: cust.id, lines: [{ productId: p.id, quantity: 1 }] });
+      const [confirmed, line] = await Promise.all([confirm(race.id), admin.post('/records/salesOrderLine', { salesOrderId: race.id, productId: p.id, quantity: 2 })]);
+      expect(confirmed.status).toBe(200);
+      const after = ok(await admin.get(`/records/salesOrder/${race.id}`), 200);
+      if (line.status === 201) expect(after.total).toBe('3.30');
+      else {
+        expect(fieldsOf(line)).toEqual([{ field: 'salesOrderId', code: 'protected_field' }]);
+        expect(after.total).toBe('1.10');
+      }
+      expect(after.receivable.amount).toBe(after.total);
+      expect(after.lines).toHaveLength(line.status === 201 ? 2 : 1);
     }
   });
 });
