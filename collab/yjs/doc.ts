@@ -81,6 +81,9 @@ export class Conn {
   pending: Uint8Array[] | null = [];
   doc: SharedDoc | null = null;
   closed = false;
+  /** Sequence numbers (in its doc) of this connection's last update and of its first not yet acknowledged (0: none). */
+  lastUpdate = 0;
+  unackedFrom = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -183,6 +186,10 @@ export class SharedDoc implements LogOwner {
   private rowsStored = 0;
   private compactAt: number;
   private durable: Uint8Array = new Uint8Array([0]);
+  /** Counts updates from connections; `durableSeq` is the last one durably stored. */
+  private seq = 0;
+  private durableSeq = 0;
+  private cutSeq = 0;
   private savedTimer: NodeJS.Timeout | null = null;
   private lastSavedAt = 0;
 
@@ -393,8 +400,21 @@ export class SharedDoc implements LogOwner {
     const update = decoding.readVarUint8Array(decoder);
     // A read-only connection's edits are dropped, never applied.
     if (conn.readOnly) return;
+    const store = this.ydoc.store;
+    const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
+    conn.lastUpdate = ++this.seq;
+    conn.unackedFrom ||= conn.lastUpdate;
     Y.applyUpdate(this.ydoc, update, conn);
     this.runChecks();
+    // A client only builds on what this server sent it, so its updates never wait for missing
+    // parts. Ones that do would later be merged in someone else's transaction, unchecked: drop
+    // them and let the client resync.
+    if (!hadPending && (store.pendingStructs !== null || store.pendingDs !== null)) {
+      store.pendingStructs = null;
+      store.pendingDs = null;
+      this.host.log.warn({ doc: this.name, userId: conn.userId }, 'co-editing update with missing dependencies dropped');
+      conn.close(closeCodes.resync, 'incomplete update');
+    }
   }
 
   // ---------------------------------------------------------------- changes
@@ -525,6 +545,7 @@ export class SharedDoc implements LogOwner {
   // ---------------------------------------------------------------- durability
 
   cut(): Uint8Array {
+    this.cutSeq = this.seq;
     return Y.encodeStateVector(this.ydoc);
   }
 
@@ -533,6 +554,7 @@ export class SharedDoc implements LogOwner {
     this.maxPersistedId = Math.max(this.maxPersistedId, maxId);
     this.rowsStored += rows;
     this.durable = cutState;
+    this.durableSeq = this.cutSeq;
     this.sendSaved();
     if (this.rowsStored > this.compactAt && !this.compacting) {
       this.compacting = true;
@@ -540,15 +562,23 @@ export class SharedDoc implements LogOwner {
     }
   }
 
-  /** Tells the connections what is durable now, at most once per throttle period. */
+  /**
+   * Tells the connections whose edits became durable, at most once per throttle period (the
+   * others have nothing waiting for it; each connection gets the durable state when it joins).
+   */
   private sendSaved(): void {
     if (this.savedTimer) return;
     const wait = this.lastSavedAt + this.host.options.savedThrottleMs - Date.now();
     const send = () => {
       this.savedTimer = null;
       this.lastSavedAt = Date.now();
-      const msg = encodeSaved(this.durable);
-      for (const c of this.conns) c.send(msg);
+      let msg: Uint8Array | null = null;
+      for (const c of this.conns) {
+        if (!c.unackedFrom || c.unackedFrom > this.durableSeq) continue;
+        msg ??= encodeSaved(this.durable);
+        c.send(msg);
+        c.unackedFrom = c.lastUpdate > this.durableSeq ? this.durableSeq + 1 : 0;
+      }
     };
     if (wait <= 0) send();
     else this.savedTimer = setTimeout(send, wait);

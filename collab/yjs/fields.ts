@@ -63,10 +63,14 @@ export function diffText(text: Y.Text, target: string): void {
   if (insert) text.insert(index, insert);
 }
 
-/** True when a Y.Text carries anything but plain characters (embeds, formatting). */
+/** True when a Y.Text carries anything but plain characters (embeds, formatting marks). */
 export function hasRichContent(text: Y.Text): boolean {
-  return text.toDelta().some((op: { insert?: unknown; attributes?: unknown }) => typeof op.insert !== 'string' || op.attributes !== undefined);
+  for (let item = text._start; item; item = item.right) if (!item.deleted && !(item.content instanceof Y.ContentString)) return true;
+  return false;
 }
+
+/** The longest text a field takes (the limit fieldSchema applies). */
+const textMax = (field: FieldDef) => field.maxLength ?? (field.type === 'longText' ? 100_000 : 500);
 
 /**
  * Sets a key to a value (for text fields: diffs the Y.Text, or creates one when the key holds
@@ -127,6 +131,8 @@ const schemaOf = (field: FieldDef) => {
 export function checkDocValue(field: FieldDef, raw: unknown): FieldErrorCode | null {
   if (isTextField(field)) {
     if (!(raw instanceof Y.Text) || hasRichContent(raw)) return 'invalid_type';
+    // Per keystroke: within the limit even untrimmed is valid, no need to build the string.
+    if (raw.length <= textMax(field)) return null;
     const trimmed = raw.toString().trim();
     if (trimmed === '') return null;
     return firstError(field, trimmed);

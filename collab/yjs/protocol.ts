@@ -29,6 +29,8 @@ export const closeCodes = {
   goingAway: 1001,
   /** No pong to a ping. */
   dead: 1006,
+  /** The client sent something the server cannot use as is; it reconnects and resyncs. */
+  resync: 4500,
   /** The doc could not be loaded; retry later. */
   unavailable: 4503,
 } as const;

@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, loginCookie, startTestServer, type TestServer } from '../helpers/server';
 import { openCollab, type CollabClient } from '../../collab/yjs/node-client';
-import { execute } from '../../db/sql';
+import { execute, query } from '../../db/sql';
 import type { GroupPermissions } from '../../db/entities';
 
 let t: TestServer;
@@ -252,6 +252,36 @@ describe('co-editing a card', () => {
       const r = await read(c0.id);
       return [r.notes, r.grade, r.industry];
     }).toEqual(['offline base online', 'D', 'retail']);
+  });
+
+  it('compacts the update log while editing and when the doc unloads, losing nothing', async () => {
+    const c0 = await customer({ notes: '' });
+    const name = `customer:${c0.id}`;
+    const rows = async () => Number((await query<{ n: string }>(t.server.services.db.orm.em.fork(), `select count(*) as n from collab_update where doc_name = ?`, [name]))[0].n);
+    const c = await connect(c0.id, admin);
+    const notes = text(c, 'notes');
+    const type = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        notes.insert(notes.length, String(i % 10));
+        if (i % 25 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    await type(150);
+    await expect.poll(async () => (await read(c0.id)).notes).toBe(notes.toString());
+    await type(150);
+    await expect.poll(() => c.saved()).toBe(true);
+    // 300 updates were appended; past 200 the ones already written back were folded into the snapshot.
+    await expect.poll(rows).toBeLessThan(200);
+    const typed = notes.toString();
+    expect(typed).toHaveLength(300);
+    c.destroy();
+    // Unloaded a few seconds after the last connection: written back, everything folded.
+    await expect.poll(rows, { timeout: 15_000 }).toBe(0);
+    expect((await read(c0.id)).notes).toBe(typed);
+    const [doc] = await query<{ snapshot: Uint8Array | null }>(t.server.services.db.orm.em.fork(), `select snapshot from collab_doc where name = ?`, [name]);
+    expect(doc.snapshot?.length).toBeGreaterThan(300);
+    const fresh = await connect(c0.id, admin);
+    expect(fresh.text('notes')).toBe(typed);
   });
 
   it('keeps a field some group may not read out of the shared doc', async () => {
