@@ -28,9 +28,9 @@ export const transitions: Record<OrderAction, { from: SalesOrderStatus[]; to: Sa
 const rule = (ctx: WriteContext): WriteContext => ({ ...ctx, principal: asRule(ctx.principal) });
 
 // Orders whose total is recomputed once after a batch of line writes rather than after each
-// line, keyed by the principal object that batch writes with (made for that batch alone, so
-// no other request's line writes are ever skipped).
-// The batch writer has checked the order may be edited and is a draft, and holds its row lock.
+// line, keyed by the principal object that batch writes with (made for that batch alone, so no
+// other request's line writes are ever skipped). The batch writer has checked that the order is
+// a draft the user may edit, and holds its row lock.
 const deferredTotals = new WeakMap<Principal, Map<string, OrderRow>>();
 
 type OrderRow = { status: SalesOrderStatus; owner_id: string | null; department_id: string | null; customer_id: string; currency: string; total: string; contract_id: string | null; date: string | null };
@@ -64,6 +64,7 @@ type LineCalc = {
   discount_high: boolean;
   discount_precise: boolean;
   price_negative: boolean;
+  product_active: boolean;
   price: string | null;
   unit_id: string | null;
   amount: string | null;
@@ -92,7 +93,7 @@ async function onLineWritten(ctx: WriteContext, line: RecordDto, action: 'create
       ctx.em,
       `select l.quantity <= 0 as nonpositive, scale(l.quantity) > 4 as too_precise, l.quantity >= 1000000000000 as huge,
               l.discount < 0 as discount_low, l.discount > 100 as discount_high, scale(l.discount) > 4 as discount_precise,
-              l.unit_price < 0 as price_negative,
+              l.unit_price < 0 as price_negative, p.active as product_active,
               coalesce(l.unit_price, p.list_price)::text as price, coalesce(l.unit_id, p.unit_id) as unit_id,
               round(l.quantity * coalesce(l.unit_price, p.list_price) * (1 - l.discount / 100), 2)::text as amount
          from sales_order_line l join product p on p.id = l.product_id where l.id = ?`,
@@ -107,6 +108,9 @@ async function onLineWritten(ctx: WriteContext, line: RecordDto, action: 'create
     else if (calc.discount_precise) errors.push({ field: 'discount', code: 'invalid_format', params: { maxDecimals: 4 } });
     if (calc.price_negative) errors.push({ field: 'unitPrice', code: 'too_small', params: { min: 0 } });
     if (calc.price == null) errors.push({ field: 'unitPrice', code: 'required', params: { reason: 'noListPrice' } });
+    // Products no longer on sale stay on old lines but go on no new ones.
+    const productChosen = !before || before.productId !== line.productId;
+    if (productChosen && !calc.product_active && !isRuleWrite(ctx.principal)) errors.push({ field: 'productId', code: 'invalid_option', params: { reason: 'inactive' } });
     if (errors.length) throw invalid(errors);
     if (toCents(calc.amount) >= MAX_AMOUNT_CENTS) fieldError('amount', 'too_big', undefined, 'The line amount would be too large.');
     const wanted: Record<string, unknown> = {
@@ -124,8 +128,8 @@ async function onLineWritten(ctx: WriteContext, line: RecordDto, action: 'create
 }
 
 /**
- * Orders are dated today unless given a date; a confirmed order keeps its customer and currency
- * (its receivable and receipts depend on them); owner and department changes reach the lines and
+ * Orders are dated today unless given a date; a confirmed order keeps its customer, currency and
+ * contract (its receivable and receipts depend on them); owner and department changes reach the lines and
  * the receivable so they stay in the same permission scope. Only drafts and cancelled orders
  * may be deleted.
  */
@@ -142,8 +146,8 @@ async function onOrderWritten(ctx: WriteContext, order: RecordDto, action: 'crea
   }
   if (!before) return;
   if (order.status !== 'draft' && !isRuleWrite(ctx.principal)) {
-    for (const f of ['customerId', 'currency'] as const) {
-      if (before[f] !== order[f]) fieldError(f, 'protected_field', { status: order.status }, 'The customer and currency of a confirmed order cannot change.');
+    for (const f of ['customerId', 'currency', 'contractId'] as const) {
+      if (before[f] !== order[f]) fieldError(f, 'protected_field', { status: order.status }, 'The customer, currency and contract of a confirmed order cannot change.');
     }
   }
   if (before.ownerId !== order.ownerId || before.departmentId !== order.departmentId) {
@@ -480,15 +484,14 @@ export async function purchasedProducts(em: EntityManager, principal: Principal,
   const scope = await scopeCondition(em, orderDef, principal, levelFor(principal, orderDef, 'read'), 'o');
   if (!scope) throw new AppError('forbidden');
   const denied = new Set(linePrincipal(principal)?.permissions.salesOrderLine?.deny.read ?? []);
-  const base = `from sales_order_line l join sales_order o on o.id = l.sales_order_id join product p on p.id = l.product_id
+  const base = `from sales_order_line l join sales_order o on o.id = l.sales_order_id join product p on p.id = l.product_id left join unit u on u.id = l.unit_id
      where o.customer_id = ? and o.status in (${BILLABLE.map(() => '?').join(', ')}) and ${scope.text}`;
   const bindings = [customerId, ...BILLABLE, ...scope.bindings];
   const rows = await query<Record<string, string | null>>(
     em,
     `select l.id, o.id as order_id, o.code as order_code, o.date::text as date, p.id as product_id, p.code as product_code, p.name as product_name,
             u.name as unit, l.quantity::text as quantity, l.unit_price::text as unit_price, l.amount::text as amount, o.currency
-       ${base.replace('join product p on p.id = l.product_id', 'join product p on p.id = l.product_id left join unit u on u.id = l.unit_id')}
-      order by o.date desc nulls last, o.code desc, l.line_no limit 1000`,
+       ${base} order by o.date desc nulls last, o.code desc, l.line_no limit 1000`,
     bindings,
   );
   const products = await query<Record<string, string | null>>(

@@ -146,8 +146,10 @@ describe('order lines and totals', () => {
   it('refuses bad lines with 400 naming each field, writing nothing', async () => {
     const cust = await customer();
     const p = await product();
+    const retired = await product({ active: false });
     const before = await snapshot();
     const cases: [Body, { field: string; code: string }[]][] = [
+      [{ lines: [{ productId: retired.id, quantity: 1 }] }, [{ field: 'lines.0.productId', code: 'invalid_option' }]],
       [{ lines: [{ productId: p.id, quantity: -1 }] }, [{ field: 'lines.0.quantity', code: 'too_small' }]],
       [{ lines: [{ productId: p.id, quantity: 0 }] }, [{ field: 'lines.0.quantity', code: 'too_small' }]],
       [{ lines: [{ productId: p.id, quantity: 1.00001 }] }, [{ field: 'lines.0.quantity', code: 'invalid_format' }]],
@@ -219,6 +221,8 @@ describe('order life', () => {
     expect(fieldsOf(moved)).toEqual([{ field: 'customerId', code: 'protected_field' }]);
     const currency = await admin.patch(`/records/salesOrder/${o.id}`, { currency: 'USD' });
     expect(fieldsOf(currency)).toEqual([{ field: 'currency', code: 'protected_field' }]);
+    const contract = ok(await admin.post('/records/contract', { customerId: cust.id }));
+    expect(fieldsOf(await admin.patch(`/records/salesOrder/${o.id}`, { contractId: contract.id }))).toEqual([{ field: 'contractId', code: 'protected_field' }]);
     // Other header fields stay editable.
     expect(ok(await admin.patch(`/records/salesOrder/${o.id}`, { requestedDeliveryDate: '2030-01-31' }), 200).requestedDeliveryDate).toBe('2030-01-31');
     expect(ok(await admin.post(`/records/salesOrder/${o.id}/ship`, {}), 200).status).toBe('shipped');
