@@ -4,12 +4,14 @@ import { benchStartup } from './startup';
 import { benchLogin } from './login';
 import { benchRecords } from './records';
 import { benchImport } from './import';
+import { benchCollab } from './collab';
 
 const benches: Record<string, () => Promise<string | string[]>> = {
   startup: benchStartup,
   login: benchLogin,
   records: benchRecords,
   import: benchImport,
+  collab: benchCollab,
 };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((n) => !(n in benches));

@@ -538,7 +538,9 @@ export class SharedDoc implements LogOwner {
     if (!changed.length) return;
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     const msg = encodeAwareness(update);
-    for (const c of this.conns) if (c !== origin) c.send(msg);
+    // The sender too: a client alone on a card hears nothing else, and the y-websocket client
+    // reconnects after 30 s of silence.
+    for (const c of this.conns) c.send(msg);
     if (!(origin instanceof RelayOrigin)) this.host.relay?.publish(this.name, relayAwareness, origin instanceof Conn ? origin.userId : null, update);
   }
 

@@ -322,8 +322,7 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
       offRevoked();
       offChanged();
       // Stop taking edits; clients keep theirs and resync with whichever node they reach next.
-      for (const c of conns) c.pending ??= [];
-      for (const c of conns) if (c.doc) c.pending = [];
+      for (const c of conns) c.pending = [];
       await Promise.allSettled([...work]);
       if (changed.size || deleted.size) await runBatch().catch((err) => log.error({ err }, 'applying writes to co-edited docs failed'));
       await updates.flush();

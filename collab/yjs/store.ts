@@ -129,7 +129,7 @@ export type LogOwner = {
   persisted(maxId: number, rows: number, cutState: Bytes): void;
 };
 
-type Entry = { owner: LogOwner; data: Bytes; userId: string | null };
+type Entry = { owner: LogOwner; data: Bytes; userId: string | null; serial: number };
 
 const BATCH_ROWS = 500;
 
@@ -141,6 +141,7 @@ const BATCH_ROWS = 500;
  */
 export class UpdateLog {
   private pending: Entry[] = [];
+  private serial = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private failures = 0;
@@ -152,7 +153,7 @@ export class UpdateLog {
   ) {}
 
   add(owner: LogOwner, data: Bytes, userId: string | null): void {
-    this.pending.push({ owner, data, userId });
+    this.pending.push({ owner, data, userId, serial: ++this.serial });
     this.schedule(this.delayMs);
   }
 
@@ -161,15 +162,16 @@ export class UpdateLog {
     this.pending = this.pending.filter((e) => e.owner !== owner);
   }
 
-  hasPending(owner: LogOwner): boolean {
-    return this.pending.some((e) => e.owner === owner);
-  }
-
-  /** Resolves once everything queued so far is committed (retrying while the database is away). */
+  /**
+   * Resolves once everything queued before the call is committed (retrying while the database
+   * is away); what others queue meanwhile does not keep it waiting.
+   */
   async flush(): Promise<void> {
-    while (this.pending.length || this.running) {
+    const target = this.serial;
+    for (;;) {
       if (this.running) await this.running;
-      else await this.runBatch();
+      else if (this.pending.length && this.pending[0].serial <= target) await this.runBatch();
+      else return;
     }
   }
 

@@ -1,0 +1,288 @@
+// Co-editing on real server processes (PostgreSQL + Redis, two nodes), beside the bare layer
+// underneath: a `ws` echo server in its own process on the same machine.
+// - co-edit latency (an update sent by client A → applied by client B) p50/p99, both clients on
+//   one node and one client on each node;
+// - idle Socket.IO sockets one node holds (aim 2,000) and the co-edit latency meanwhile;
+// - active co-editors (4 per card, each typing 5 updates/s) one node holds with p99 < 100 ms;
+// - memory per open doc (server RSS growth per card opened, its connection included).
+// Clients run in this process with the official y-websocket provider and socket.io-client.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import * as Y from 'yjs';
+import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { api, loginCookie, spawnServer, ADMIN_PASSWORD, type ServerProcess } from '../test/helpers/server';
+import { openCollab, type CollabClient } from '../collab/yjs/node-client';
+import { ms, percentile, report } from './lib';
+
+const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const LATENCY_RUNS = Number(process.env.BENCH_RUNS ?? 500);
+const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 2000);
+const EDITOR_LEVELS = (process.env.BENCH_EDITORS ?? '50,100,200,300').split(',').map(Number);
+const EDITORS_PER_CARD = 4;
+const TYPING_SECONDS = 10;
+const MEMORY_DOCS = 200;
+// Docs unload 5 s after their last connection closes; measurements wait for that to be over.
+const UNLOAD_WAIT_MS = 8000;
+const budgets = { oneNodeP99: 50, twoNodeP99: 150, activeP99: 100, idle: 2000, editors: 200 };
+
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+/** Resident memory of a process in MB (Linux). */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function adminSql(sql: string) {
+  const c = new pg.Client({ connectionString: PG_BASE });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The bare layer: a `ws` server in its own process that sends every message straight back. */
+async function echoServer(): Promise<{ url: string; child: ChildProcess }> {
+  const code = `const { WebSocketServer } = require('ws'); const s = new WebSocketServer({ port: 0, host: '127.0.0.1' }); s.on('connection', (ws) => ws.on('message', (m) => ws.send(m))); s.on('listening', () => console.log('PORT ' + s.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (c) => reject(new Error(`echo server exited ${c}`)));
+  });
+  return { url: `ws://127.0.0.1:${port}`, child };
+}
+
+async function echoLatencies(url: string, runs: number): Promise<number[]> {
+  const ws = new WebSocket(url);
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  const payload = new Uint8Array(24); // about the size of a one-character Yjs update message
+  const once = () =>
+    new Promise<number>((resolve) => {
+      const t0 = performance.now();
+      ws.once('message', () => resolve(performance.now() - t0));
+      ws.send(payload);
+    });
+  for (let i = 0; i < 50; i++) await once();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await once());
+  ws.close();
+  return out;
+}
+
+/** Update sent on `a` → applied on `b`, one at a time. */
+async function coEditLatencies(a: CollabClient, b: CollabClient, runs: number): Promise<number[]> {
+  const textA = a.fields.get('notes') as Y.Text;
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('update not received within 5 s')), 5000);
+      const t0 = performance.now();
+      const onUpdate = (_u: Uint8Array, origin: unknown) => {
+        if (origin !== b.provider) return;
+        clearTimeout(timer);
+        b.doc.off('update', onUpdate);
+        resolve(performance.now() - t0);
+      };
+      b.doc.on('update', onUpdate);
+      textA.insert(textA.length, 'x');
+    });
+  for (let i = 0; i < 30; i++) await once();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    out.push(await once());
+    // Keep the text short: a long text is another benchmark.
+    if (textA.length > 2000) textA.delete(0, 1000);
+  }
+  return out;
+}
+
+/** `k` clients, EDITORS_PER_CARD to a card, each typing 5 updates/s; latency of every update to every other client. */
+async function activeEditors(node: ServerProcess, cookie: string, cards: string[], k: number): Promise<{ latencies: number[]; lost: number; updates: number }> {
+  const clients: CollabClient[] = [];
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  let measuring = false;
+  let updates = 0;
+  for (let i = 0; i < k; i++) {
+    const c = openCollab(node.url, `customer:${cards[Math.floor(i / EDITORS_PER_CARD)]}`, cookie);
+    c.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== c.provider || !measuring) return;
+      const now = performance.now();
+      for (const s of Y.decodeUpdate(update).structs) {
+        const t = sent.get(`${s.id.client}:${s.id.clock}`);
+        if (t !== undefined) latencies.push(now - t);
+      }
+    });
+    clients.push(c);
+    if (i % 20 === 19) await Promise.all(clients.slice(-20).map((x) => x.synced));
+  }
+  await Promise.all(clients.map((c) => c.synced));
+  const timers = clients.map((c, i) => {
+    const text = c.fields.get('notes') as Y.Text;
+    const tick = () => {
+      const clock = Y.getState(c.doc.store, c.doc.clientID);
+      if (measuring) {
+        sent.set(`${c.doc.clientID}:${clock}`, performance.now());
+        updates++;
+      }
+      text.insert(Math.min(text.length, (i * 7) % 50), String.fromCharCode(97 + (i % 26)));
+    };
+    // Spread the typists over the 200 ms period.
+    return setTimeout(() => {
+      tick();
+      timers[i] = setInterval(tick, 200);
+    }, Math.random() * 200) as unknown as NodeJS.Timeout;
+  });
+  await sleep(2000);
+  measuring = true;
+  await sleep(TYPING_SECONDS * 1000);
+  measuring = false;
+  for (const t of timers) clearInterval(t);
+  await sleep(1000);
+  for (const c of clients) c.destroy();
+  const expected = updates * (EDITORS_PER_CARD - 1);
+  return { latencies, lost: Math.max(0, expected - latencies.length), updates };
+}
+
+/** Opens `n` idle Socket.IO sockets as browser tabs would; returns those that connected. */
+async function idleSockets(node: ServerProcess, cookie: string, n: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  const openOne = () =>
+    new Promise<Socket | null>((resolve) => {
+      const s = io(node.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin: node.url }, forceNew: true, reconnection: false, timeout: 20_000 });
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', () => {
+        s.close();
+        resolve(null);
+      });
+    });
+  for (let i = 0; i < n; i += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, n - i) }, openOne));
+    for (const s of batch) if (s) sockets.push(s);
+  }
+  return sockets;
+}
+
+export async function benchCollab(): Promise<string[]> {
+  // Every y-websocket provider adds a process 'exit' listener; hundreds are expected here.
+  process.setMaxListeners(0);
+  const dbName = `tandem_bench_collab_${randomBytes(4).toString('hex')}`;
+  await adminSql(`create database ${dbName}`);
+  const dbUrl = new URL(PG_BASE);
+  dbUrl.pathname = `/${dbName}`;
+  const env = { DATABASE_URL: dbUrl.toString(), REDIS_URL, LOG_LEVEL: 'error' };
+  const echo = await echoServer();
+  let node1: ServerProcess | null = null;
+  let node2: ServerProcess | null = null;
+  const lines: string[] = [];
+  const rows: [string, string, string, string][] = [];
+  try {
+    node1 = await spawnServer(env);
+    node2 = await spawnServer(env);
+    const cookie1 = await loginCookie(node1.url, 'admin', ADMIN_PASSWORD);
+    const cookie2 = await loginCookie(node2.url, 'admin', ADMIN_PASSWORD);
+    const maxEditors = Math.max(...EDITOR_LEVELS);
+    const cards: string[] = [];
+    const need = MEMORY_DOCS + Math.ceil(maxEditors / EDITORS_PER_CARD) + 1;
+    for (let i = 0; i < need; i += 8) {
+      const made = await Promise.all(
+        Array.from({ length: Math.min(8, need - i) }, () => api(node1!.url, cookie1, 'POST', '/records/customer', { name: `Bench ${randomBytes(3).toString('hex')}`, notes: '' })),
+      );
+      for (const r of made) {
+        if (r.status !== 201) throw new Error(`creating a customer answered ${r.status}`);
+        cards.push(r.body.id);
+      }
+    }
+    const pid1 = node1.child.pid!;
+
+    // Memory per open doc, on a node that has opened none yet.
+    const before = rssMb(pid1);
+    const memClients = cards.slice(0, MEMORY_DOCS).map((id) => openCollab(node1!.url, `customer:${id}`, cookie1));
+    await Promise.all(memClients.map((c) => c.synced));
+    await sleep(1500);
+    const perDocKb = ((rssMb(pid1) - before) * 1024) / MEMORY_DOCS;
+    for (const c of memClients) c.destroy();
+    console.log(`collab: ${MEMORY_DOCS} docs opened, node RSS ${before.toFixed(0)} → ${(before + (perDocKb * MEMORY_DOCS) / 1024).toFixed(0)} MB`);
+    // Let those docs unload (write-back, compaction) before timing anything.
+    await sleep(UNLOAD_WAIT_MS);
+
+    // Latency: bare echo, one node, two nodes.
+    const bare = await echoLatencies(echo.url, LATENCY_RUNS);
+    const card = cards[MEMORY_DOCS];
+    const a = openCollab(node1.url, `customer:${card}`, cookie1);
+    const b1 = openCollab(node1.url, `customer:${card}`, cookie1);
+    const b2 = openCollab(node2.url, `customer:${card}`, cookie2);
+    await Promise.all([a.synced, b1.synced, b2.synced]);
+    const one = await coEditLatencies(a, b1, LATENCY_RUNS);
+    const two = await coEditLatencies(a, b2, LATENCY_RUNS);
+    for (const c of [a, b1, b2]) c.destroy();
+    await sleep(UNLOAD_WAIT_MS);
+    const p = (xs: number[], q: number) => percentile(xs, q);
+    lines.push(report('co-edit latency one node p50', p(one, 50), p(bare, 50), 'bare ws echo p50'));
+    lines.push(report('co-edit latency one node p99', p(one, 99), p(bare, 99), 'bare ws echo p99', `budget ${budgets.oneNodeP99} ms`));
+    lines.push(report('co-edit latency two nodes p50', p(two, 50), p(bare, 50), 'bare ws echo p50'));
+    lines.push(report('co-edit latency two nodes p99', p(two, 99), p(bare, 99), 'bare ws echo p99', `budget ${budgets.twoNodeP99} ms`));
+    rows.push(['co-edit A→B, one node (p50 / p99)', `${ms(p(one, 50))} / ${ms(p(one, 99))}`, `${ms(p(bare, 50))} / ${ms(p(bare, 99))}`, `×${(p(one, 50) / p(bare, 50)).toFixed(1)} / ×${(p(one, 99) / p(bare, 99)).toFixed(1)}`]);
+    rows.push(['co-edit A→B, two nodes (p50 / p99)', `${ms(p(two, 50))} / ${ms(p(two, 99))}`, `${ms(p(bare, 50))} / ${ms(p(bare, 99))}`, `×${(p(two, 50) / p(bare, 50)).toFixed(1)} / ×${(p(two, 99) / p(bare, 99)).toFixed(1)}`]);
+
+    // Idle Socket.IO sockets on one node, and a co-edit meanwhile.
+    const rssBeforeIdle = rssMb(pid1);
+    const sockets = await idleSockets(node1, cookie1, IDLE_SOCKETS);
+    await sleep(1000);
+    const rssIdle = rssMb(pid1);
+    const x = openCollab(node1.url, `customer:${card}`, cookie1);
+    const y = openCollab(node1.url, `customer:${card}`, cookie1);
+    await Promise.all([x.synced, y.synced]);
+    const withIdle = await coEditLatencies(x, y, Math.min(200, LATENCY_RUNS));
+    x.destroy();
+    y.destroy();
+    for (const s of sockets) s.close();
+    await sleep(UNLOAD_WAIT_MS);
+    const idleLine = `idle Socket.IO sockets held by one node: ${sockets.length}/${IDLE_SOCKETS} (aim ${budgets.idle}); node RSS +${(rssIdle - rssBeforeIdle).toFixed(0)} MB (${(((rssIdle - rssBeforeIdle) * 1024) / Math.max(1, sockets.length)).toFixed(1)} kB/socket); co-edit p99 meanwhile ${ms(p(withIdle, 99))}`;
+    console.log(idleLine);
+    lines.push(idleLine);
+    rows.push([`idle Socket.IO sockets (aim ${budgets.idle})`, `${sockets.length} held, co-edit p99 ${ms(p(withIdle, 99))}`, `—`, `${(((rssIdle - rssBeforeIdle) * 1024) / Math.max(1, sockets.length)).toFixed(1)} kB/socket`]);
+
+    // Active co-editors: grow until p99 passes the budget.
+    let held = 0;
+    let heldP99 = 0;
+    const editorCards = cards.slice(MEMORY_DOCS + 1);
+    for (const k of EDITOR_LEVELS) {
+      const r = await activeEditors(node1, cookie1, editorCards, k);
+      const p99 = r.latencies.length ? p(r.latencies, 99) : Infinity;
+      const line = `active co-editors ${k} (${EDITORS_PER_CARD}/card, 5 updates/s each, ${r.updates} updates in ${TYPING_SECONDS} s): p50 ${ms(p(r.latencies, 50))}, p99 ${ms(p99)}, missing deliveries ${r.lost}`;
+      console.log(line);
+      lines.push(line);
+      if (p99 < budgets.activeP99 && r.lost === 0) {
+        held = k;
+        heldP99 = p99;
+      } else break;
+      await sleep(UNLOAD_WAIT_MS);
+    }
+    rows.push([`active co-editors with p99 < ${budgets.activeP99} ms (aim ${budgets.editors})`, `${held} (p99 ${ms(heldP99)})`, `—`, `—`]);
+    rows.push(['memory per open doc (its connection included)', `${perDocKb.toFixed(0)} kB`, `—`, `—`]);
+
+    const table = [
+      '| measure | Tandem | bare ws echo | ratio |',
+      '|---|---|---|---|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+    console.log(`\n${table}\n`);
+    lines.push(`memory per open doc: ${perDocKb.toFixed(0)} kB; active co-editors held with p99 < ${budgets.activeP99} ms: ${held}`);
+    return lines;
+  } finally {
+    echo.child.kill();
+    await Promise.all([node1?.stop(), node2?.stop()]);
+    await adminSql(`drop database if exists ${dbName} with (force)`);
+  }
+}
