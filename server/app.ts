@@ -77,6 +77,13 @@ function errorResponse(err: unknown, log: AppEnv['Variables']['log'] | undefined
       return { body: e.toBody(), status: 400 };
     }
   }
+  // Two transactions waited on each other (deadlock) or a serializable one lost: nothing was
+  // written, the same request may simply be sent again.
+  const pgCode = (err as { code?: unknown }).code;
+  if (pgCode === '40P01' || pgCode === '40001') {
+    log?.warn({ err }, 'transaction conflict');
+    return { body: new AppError('conflict', 'Someone else changed the same records at the same moment; please try again.').toBody(), status: 409 };
+  }
   log?.error({ err }, 'unhandled error');
   return { body: new AppError('internal').toBody(), status: 500 };
 }
