@@ -177,6 +177,7 @@ export class SharedDoc implements LogOwner {
   private backstopTimer: NodeJS.Timeout | null = null;
   private unloadTimer: NodeJS.Timeout | null = null;
   private compacting = false;
+  private discarded = false;
 
   /** Set while this doc writes back: record.changed events of that write are ours. */
   inWriteBack = false;
@@ -253,7 +254,8 @@ export class SharedDoc implements LogOwner {
           this.rowsStored++;
         }
       });
-      if (gone) throw new RecordGone(this.name);
+      // Deleted while loading (closeDeleted ran meanwhile): never becomes ready.
+      if (gone || this.state === 'gone') throw new RecordGone(this.name);
       // Another node may hold this doc open from before a field was added or hidden.
       if (reconciled && relay) relay.publish(this.name, relayUpdate, null, reconciled);
     } catch (err) {
@@ -551,13 +553,15 @@ export class SharedDoc implements LogOwner {
     return Y.encodeStateVector(this.ydoc);
   }
 
-  persisted(maxId: number, rows: number, cutState: Uint8Array): void {
+  persisted(maxId: number, rows: number, cutState: Uint8Array | null): void {
     if (this.state === 'gone' || rows === 0) return;
     this.maxPersistedId = Math.max(this.maxPersistedId, maxId);
     this.rowsStored += rows;
-    this.durable = cutState;
-    this.durableSeq = this.cutSeq;
-    this.sendSaved();
+    if (cutState) {
+      this.durable = cutState;
+      this.durableSeq = this.cutSeq;
+      this.sendSaved();
+    }
     if (this.rowsStored > this.compactAt && !this.compacting) {
       this.compacting = true;
       void this.enqueue(() => this.compactNow()).finally(() => (this.compacting = false));
@@ -834,6 +838,8 @@ export class SharedDoc implements LogOwner {
   }
 
   private discard(): void {
+    if (this.discarded) return;
+    this.discarded = true;
     this.clearTimers();
     this.state = 'gone';
     this.awareness.destroy();

@@ -125,8 +125,11 @@ export type LogOwner = {
   readonly name: string;
   /** Called when a batch holding this owner's updates is cut: what is about to become durable. */
   cut(): Bytes;
-  /** The batch committed: `maxId` is its highest row id for this owner, `cutState` what cut() returned. */
-  persisted(maxId: number, rows: number, cutState: Bytes): void;
+  /**
+   * The batch committed: `maxId` is its highest row id for this owner, `cutState` what cut()
+   * returned (null when some of the owner's updates wait for the next batch).
+   */
+  persisted(maxId: number, rows: number, cutState: Bytes | null): void;
 };
 
 type Entry = { owner: LogOwner; data: Bytes; userId: string | null; serial: number };
@@ -191,8 +194,10 @@ export class UpdateLog {
     }
     const batch = this.pending.splice(0, BATCH_ROWS);
     if (!batch.length) return Promise.resolve();
-    const cuts = new Map<LogOwner, Bytes>();
-    for (const e of batch) if (!cuts.has(e.owner)) cuts.set(e.owner, e.owner.cut());
+    // A doc with updates left for the next batch is not durable up to its current state yet.
+    const split = new Set(this.pending.map((e) => e.owner));
+    const cuts = new Map<LogOwner, Bytes | null>();
+    for (const e of batch) if (!cuts.has(e.owner)) cuts.set(e.owner, split.has(e.owner) ? null : e.owner.cut());
     this.running = this.write(batch)
       .then((byName) => {
         this.failures = 0;
