@@ -284,6 +284,42 @@ describe('co-editing a card', () => {
     expect(fresh.text('notes')).toBe(typed);
   });
 
+  it('co-edits a record of a custom business type, and a custom field added meanwhile joins the open doc', async () => {
+    const lbl = (en: string) => ({ en, 'zh-CN': en });
+    const type = `visit${uid()}`;
+    await ok(
+      api(t.url, admin, 'POST', '/meta/objects', {
+        name: type,
+        label: lbl('Visit'),
+        pluralLabel: lbl('Visits'),
+        fields: [
+          { name: 'report', type: 'longText', label: lbl('Report'), maxLength: 50 },
+          { name: 'mood', type: 'select', label: lbl('Mood'), options: [{ value: 'good', label: lbl('Good') }, { value: 'bad', label: lbl('Bad') }] },
+        ],
+      }),
+      201,
+    );
+    const rec = await ok(api(t.url, admin, 'POST', `/records/${type}`, { name: 'First visit', report: 'Went well' }), 201);
+    const a = await connect(rec.id, admin, type);
+    const b = await connect(rec.id, admin, type);
+    expect(a.text('report')).toBe('Went well');
+    text(a, 'report').insert(9, ', really');
+    b.fields.set('mood', 'good');
+    b.fields.set('mood', 'meh');
+    await expect.poll(() => b.notices.find((n) => n.field === 'mood')).toMatchObject({ code: 'invalid', fieldCode: 'invalid_option' });
+    await expect.poll(async () => {
+      const r = await ok(api(t.url, admin, 'GET', `/records/${type}/${rec.id}`));
+      return [r.report, r.mood];
+    }).toEqual(['Went well, really', 'good']);
+
+    await ok(api(t.url, admin, 'POST', `/meta/objects/${type}/fields`, { name: 'followUp', type: 'text', label: lbl('Follow-up') }), 201);
+    expect(a.fields.has('followUp')).toBe(false);
+    await connect(rec.id, admin, type);
+    await expect.poll(() => a.fields.get('followUp')).toBeInstanceOf(Y.Text);
+    text(a, 'followUp').insert(0, 'Call back');
+    await expect.poll(async () => (await ok(api(t.url, admin, 'GET', `/records/${type}/${rec.id}`))).followUp).toBe('Call back');
+  });
+
   it('keeps a field some group may not read out of the shared doc', async () => {
     await userWith({ customer: { read: 'all', deny: { read: ['creditLimit'] } } });
     const c0 = await customer({ creditLimit: '5000' });
