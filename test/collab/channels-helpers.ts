@@ -7,11 +7,11 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../collab/ch
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A socket.io-client as a browser tab would open it (WebSocket, our Origin, the session cookie). */
-export function openSocket(url: string, cookie: string | null, origin: string | null = url, reconnection = false): TestSocket {
+export function openSocket(url: string, cookie: string | null, origin: string | null = url): TestSocket {
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
   if (origin) headers.origin = origin;
-  return connect(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: headers, forceNew: true, reconnection, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+  return connect(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: headers, forceNew: true, reconnection: false });
 }
 
 /** Resolves on `connect`, rejects with the server's refusal on `connect_error`. */
