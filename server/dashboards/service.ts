@@ -9,6 +9,7 @@ import type { Label, LocaleCode } from '../records/types';
 import { allDashboards, findMetric, maySee, type Metric } from './registry';
 // The built-in dashboards register themselves when loaded.
 import './customers';
+import './sales';
 
 export type DashboardDto = { name: string; label: Label; metrics: { name: string; label: Label; objects: string[] }[] };
 
