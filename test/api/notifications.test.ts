@@ -50,12 +50,12 @@ describe('notify()', () => {
 
   it('keeps a scheduled one invisible and unsent; the ticker sends each due one exactly once', async () => {
     const p = await person();
-    const soon = new Date(Date.now() + 400);
+    const soon = new Date(Date.now() + 2_500);
     for (const k of [1, 2, 3]) await notify(t.services, em(), { userId: p.user.id, kind: 'task', title: `任务 ${k}`, notifyAt: soon });
     const later = await notify(t.services, em(), { userId: p.user.id, kind: 'task', title: '下周', notifyAt: new Date(Date.now() + 7 * 86_400_000) });
     expect(pushed).toEqual([]);
     expect((await p.client.get('/notifications')).body).toEqual({ items: [], unread: 0 });
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, soon.getTime() - Date.now() + 100));
     // Two nodes' tickers at once: every row goes to one of them.
     const [x, y] = await Promise.all([sendDueNotifications(t.services, em()), sendDueNotifications(t.services, em())]);
     expect(x + y).toBe(3);
