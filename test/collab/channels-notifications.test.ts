@@ -127,11 +127,11 @@ describe('reminders', () => {
     const tab2 = await tab(b.cookie);
     const heard1 = record(tab1, 'notification:new');
     const heard2 = record(tab2, 'notification:new');
-    const at = new Date(Date.now() + 1500).toISOString();
+    const at = new Date(Date.now() + 3_000).toISOString();
     const res = await b.client.post('/notifications/reminders', { at, title: '给王总回电话', body: '报价确认', link: '/records/customer' });
     expect(res.status).toBe(201);
     expect((await listOf(b.client)).items).toEqual([]);
-    await expect.poll(() => heard1.length + heard2.length, { timeout: 6_000 }).toBe(2);
+    await expect.poll(() => heard1.length + heard2.length, { timeout: 10_000 }).toBe(2);
     expect(Date.now()).toBeGreaterThanOrEqual(new Date(at).getTime());
     await sleep(1000);
     expect(heard1).toHaveLength(1);
