@@ -26,8 +26,10 @@ import { startMessages, stopMessages } from './collab/messages';
 import { onNotificationArrived, startNotifications, stopNotifications } from './collab/notifications';
 import { toast } from './components/Toasts';
 import { MessagesRoute } from './components/MessagesPanel';
-// ECharts is large: the dashboard and its charts load when first opened.
-const CustomersDashboard = lazy(() => import('./pages/CustomersDashboard').then((m) => ({ default: m.CustomersDashboard })));
+// ECharts is large: the dashboards and their charts load when first opened.
+const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
+const KanbanPage = lazy(() => import('./pages/sales/Kanban').then((m) => ({ default: m.KanbanPage })));
+const StagesPage = lazy(() => import('./pages/sales/Stages').then((m) => ({ default: m.StagesPage })));
 
 function Root(props: RouteSectionProps) {
   const navigate = useNavigate();
@@ -124,7 +126,8 @@ const UsersPage = guard('user', Users);
 const GroupsPage = guard('group', Groups);
 const LoginLogPage = guard('loginLog', LoginLog);
 const OperationLogPage = guard('operationLog', OperationLog);
-const CustomersDashboardPage = guard('customer', CustomersDashboard);
+const SalesKanbanPage = guard('opportunity', KanbanPage);
+const SalesStagesPage = guard('salesStage', StagesPage);
 
 /** Layout for every signed-in route: waits for /api/me, sends strangers to /login. */
 function Protected(props: RouteSectionProps) {
@@ -152,7 +155,9 @@ export function App() {
         <Route path="/system/operation-log" component={OperationLogPage} />
         <Route path="/records/:object" component={RecordListPage} />
         <Route path="/records/:object/:id" component={RecordCardPage} />
-        <Route path="/dashboards/customers" component={CustomersDashboardPage} />
+        <Route path="/dashboards/:name" component={DashboardPage} />
+        <Route path="/sales/kanban" component={SalesKanbanPage} />
+        <Route path="/system/sales-stages" component={SalesStagesPage} />
         <Route path="/messages/:id?" component={MessagesRoute} />
         <Route path="/system/fields" component={FieldsPage} />
         <Route path="/system/business-types" component={BusinessTypesPage} />

@@ -54,7 +54,8 @@ export const notificationsApi = {
 export const dashboardsApi = {
   list: () => unwrap<{ items: DashboardDto[] }>(client.dashboards.$get()),
   /** A metric's figures once (the page otherwise subscribes over the socket). */
-  metric: (metric: string) => unwrap<MetricResult>(client.dashboards.metrics[':metric'].$get({ param: { metric }, query: {} })),
+  metric: (metric: string, params: MetricParams = {}) =>
+    unwrap<MetricResult>(client.dashboards.metrics[':metric'].$get({ param: { metric }, query: query(params) })),
   exportUrl: (metric: string, params: MetricParams = {}, locale?: string) =>
     `/api/dashboards/metrics/${encodeURIComponent(metric)}/export?${new URLSearchParams(query({ ...params, locale })).toString()}`,
 };

@@ -157,6 +157,56 @@ const paths: Record<string, () => JSX.Element> = {
       <path d="M3.5 3.5v3.8h3.8M10 6.5V10l2.5 1.5" />
     </>
   ),
+  opportunity: () => (
+    <>
+      <circle cx="10" cy="10" r="7" />
+      <circle cx="10" cy="10" r="3.5" />
+      <path d="M10 10h.01" stroke-width="2.6" />
+    </>
+  ),
+  kanban: () => (
+    <>
+      <rect x="3" y="3.5" width="4" height="13" rx="1" />
+      <rect x="8.5" y="3.5" width="4" height="9" rx="1" />
+      <rect x="14" y="3.5" width="3" height="6" rx="1" />
+    </>
+  ),
+  task: () => (
+    <>
+      <path d="M4 5.5l1.5 1.5 2.5-3M4 12l1.5 1.5 2.5-3" />
+      <path d="M10.5 6h6M10.5 12.5h6" />
+    </>
+  ),
+  contract: () => (
+    <>
+      <path d="M5 2.5h7l3.5 3.5v11.5H5z" />
+      <path d="M12 2.5V6h3.5M7.5 10h5.5M7.5 13h3.5" />
+    </>
+  ),
+  order: () => (
+    <>
+      <path d="M2.5 3.5h2l2 9h9l1.5-6.5H5.5" />
+      <circle cx="8" cy="16" r="1.2" />
+      <circle cx="14" cy="16" r="1.2" />
+    </>
+  ),
+  receipt: () => (
+    <>
+      <rect x="2.5" y="5" width="15" height="10" rx="1.5" />
+      <circle cx="10" cy="10" r="2.2" />
+      <path d="M5 8v4M15 8v4" />
+    </>
+  ),
+  receivable: () => (
+    <>
+      <circle cx="10" cy="10" r="7" />
+      <path d="M7.5 7.5L10 10.5l2.5-3M10 10.5v4M7.5 11.5h5" />
+    </>
+  ),
+  stage: () => <path d="M3 4h14l-4.5 5v4.5l-5 2.5V9z" />,
+  funnel: () => <path d="M3 4h14l-4.5 5v4.5l-5 2.5V9z" />,
+  move: () => <path d="M3 10h14M13 6l4 4-4 4M7 6l-4 4 4 4" />,
+  drag: () => <path d="M7.5 5h.01M12.5 5h.01M7.5 10h.01M12.5 10h.01M7.5 15h.01M12.5 15h.01" stroke-width="2.6" />,
 };
 
 export function Icon(props: { name: keyof typeof paths | string; size?: number }) {

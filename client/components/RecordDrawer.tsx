@@ -8,6 +8,7 @@ import { can, mayEditRecord } from '../session';
 import { confirmDialog } from './ConfirmDialog';
 import { Drawer } from './Modal';
 import { RecordForm } from './RecordForm';
+import { behaviourFor } from '../lib/formBehaviours';
 import { toast } from './Toasts';
 import { recordTitle } from './RelationSelect';
 
@@ -153,6 +154,7 @@ function DrawerInner(props: Props & { recordId: string | null }) {
           errors={errors()}
           formId={formId}
           disabled={!mayEdit()}
+          behaviour={behaviourFor(props.object)}
           onSubmit={save}
         />
         <Show when={!isNew() && record() && props.extra}>{props.extra!(record()!)}</Show>

@@ -30,7 +30,24 @@ type Props = {
    * normal form edit.
    */
   live?: CardDoc;
+  /** An object's own form rules (e.g. a receipt filling itself from its order). */
+  behaviour?: FormBehaviour;
 };
+
+/** What a form behaviour may do with the form it runs in. */
+export type FormControl = {
+  isNew: boolean;
+  get(name: string): unknown;
+  /** Sets a field (a relation with its title), as if the user had. */
+  set(name: string, value: unknown, label?: string | null): void;
+  /** A line under the field in place of its help text; null removes it. */
+  hint(name: string, text: string | null): void;
+  /** Errors found by the behaviour (shown like the server's); [] clears them. */
+  errors(name: string, errors: FieldError[]): void;
+};
+
+/** Object-specific form rules: told once at start (`changed` null) and after each change the user makes. */
+export type FormBehaviour = { onChange(form: FormControl, changed: string | null): void };
 
 const relationLabels = new Map<string, Promise<string | null>>();
 /** The title of a related record the doc points at (a remote edit carries only the id). */
@@ -77,7 +94,9 @@ export function RecordForm(props: Props) {
       return true;
     }),
   );
-  const errorFor = (name: string) => props.errors.filter((e) => e.field === name || e.field.startsWith(`${name}.`));
+  const [hints, setHints] = createStore<Record<string, string | null>>({});
+  const [ownErrors, setOwnErrors] = createStore<Record<string, FieldError[]>>({});
+  const errorFor = (name: string) => [...props.errors.filter((e) => e.field === name || e.field.startsWith(`${name}.`)), ...(ownErrors[name] ?? [])];
   const otherErrors = createMemo(() => {
     const shown = new Set(fields().map((f) => f.name));
     return props.errors.filter((e) => !shown.has(e.field.split('.')[0]));
@@ -87,16 +106,33 @@ export function RecordForm(props: Props) {
   const isLive = (name: string) => !!props.live && props.live.has(name);
   const get = (name: string): unknown => (isLive(name) ? props.live!.value(name) : values[name]);
   /** Typing into a form field: immediate for the form, and for live fields that are not typed text. */
-  const set = (name: string, v: unknown) => {
+  const put = (name: string, v: unknown) => {
     if (isLive(name)) props.live!.set(name, v);
     else setValues(name, v);
   };
+  const control: FormControl = {
+    isNew: isNew(),
+    get: (name) => get(name),
+    set: (name, v, l) => {
+      put(name, v);
+      if (l !== undefined) setLabels(name, l);
+    },
+    hint: (name, text) => setHints(name, text),
+    errors: (name, errs) => setOwnErrors(name, errs),
+  };
+  const changed = (name: string) => props.behaviour?.onChange(control, name);
+  const set = (name: string, v: unknown) => {
+    put(name, v);
+    changed(name);
+  };
+  queueMicrotask(() => props.behaviour?.onChange(control, null));
   /** Typed values (numbers, e-mail, phone) reach the doc once complete, not on every key. */
   const draft = (name: string, v: unknown) => {
     if (!isLive(name)) setValues(name, v);
   };
   const commit = (name: string, v: unknown) => {
     if (isLive(name)) props.live!.set(name, v);
+    changed(name);
   };
   const peersOn = (name: string): Peer[] => props.live?.peers().filter((p) => p.field === name) ?? [];
 
@@ -330,7 +366,8 @@ export function RecordForm(props: Props) {
                       value={str()}
                       onInput={(e) => {
                         const raw = e.currentTarget.value;
-                        draft(f.name, raw === '' ? null : Number(raw));
+                        // Money travels as the decimal text typed: never through a float.
+                        draft(f.name, raw === '' ? null : f.type === 'money' ? raw.trim() : Number(raw));
                       }}
                       onChange={(e) => {
                         const raw = e.currentTarget.value.trim();
@@ -391,8 +428,10 @@ export function RecordForm(props: Props) {
                     />
                   </Match>
                 </Switch>
-                <Show when={f.help && !invalid()}>
-                  <div class="field-hint">{label(f.help)}</div>
+                <Show when={!invalid() && (hints[f.name] || f.help)}>
+                  <div class="field-hint" classList={{ 'is-computed': !!hints[f.name] }} data-testid={hints[f.name] ? `hint-${f.name}` : undefined}>
+                    {hints[f.name] || label(f.help)}
+                  </div>
                 </Show>
                 <Show when={invalid()}>
                   <div class="field-error" id={errId}>

@@ -38,6 +38,19 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    key: 'nav.sales',
+    items: [
+      rec('opportunity', 'nav.opportunities', 'opportunity', 'home.link.opportunities'),
+      { href: '/sales/kanban', key: 'nav.kanban', object: 'opportunity', icon: 'kanban', hintKey: 'home.link.kanban', testid: 'nav-kanban' },
+      rec('salesTask', 'nav.salesTasks', 'task', 'home.link.salesTasks'),
+      rec('contract', 'nav.contracts', 'contract', 'home.link.contracts'),
+      rec('salesOrder', 'nav.salesOrders', 'order', 'home.link.salesOrders'),
+      rec('receipt', 'nav.receipts', 'receipt', 'home.link.receipts'),
+      rec('receivable', 'nav.receivables', 'receivable', 'home.link.receivables'),
+      { href: '/dashboards/sales', key: 'nav.salesDashboard', object: 'salesOrder', icon: 'chart', hintKey: 'home.link.salesDashboard', testid: 'nav-sales-dashboard' },
+    ],
+  },
+  {
     key: 'nav.products',
     items: [rec('product', 'nav.productList', 'product', 'home.link.products'), rec('unit', 'nav.units', 'unit', 'home.link.units')],
   },
@@ -64,6 +77,7 @@ export const NAV: NavSection[] = [
       { href: '/system/groups', key: 'nav.groups', object: 'group', icon: 'group', hintKey: 'home.link.groups' },
       { href: '/system/login-log', key: 'nav.loginLog', object: 'loginLog', icon: 'loginLog', hintKey: 'home.link.loginLog' },
       { href: '/system/operation-log', key: 'nav.operationLog', object: 'operationLog', icon: 'operationLog', hintKey: 'home.link.operationLog' },
+      { href: '/system/sales-stages', key: 'nav.salesStages', object: 'salesStage', icon: 'stage', hintKey: 'home.link.salesStages', testid: 'nav-sales-stages' },
       { href: '/system/fields', key: 'nav.fields', object: 'meta', icon: 'fields', hintKey: 'home.link.fields', adminOnly: true, testid: 'nav-fields' },
       { href: '/system/business-types', key: 'nav.businessTypesAdmin', object: 'meta', icon: 'businessType', hintKey: 'home.link.businessTypesAdmin', adminOnly: true, testid: 'nav-business-types' },
     ],

@@ -94,6 +94,14 @@ export function fieldErrorText(fe: FieldError, fieldLabel?: string): string {
     if (typeof v === 'string' || typeof v === 'number') params[k] = v;
   }
   params.field = fieldLabel ?? fe.field;
+  // A rule's reason (or a money limit) has a sentence of its own where one is written.
+  const reason = typeof fe.params?.reason === 'string' ? `field.${fe.code}.${fe.params.reason}` : null;
+  if (reason && hasKey(reason)) return t(reason, params);
+  if (typeof fe.params?.currency === 'string' && hasKey(`field.${fe.code}.money`)) {
+    for (const k of ['max', 'min'] as const) if (params[k] !== undefined) params[k] = formatMoney(params[k], fe.params.currency);
+    return t(`field.${fe.code}.money` as MessageKey, params);
+  }
+  if (typeof fe.params?.expected === 'string' && hasKey(`field.${fe.code}.expected`)) return t(`field.${fe.code}.expected` as MessageKey, params);
   const key = `field.${fe.code}`;
   return hasKey(key) ? t(key, params) : t('field.other', params);
 }
@@ -136,13 +144,20 @@ export function formatNumber(v: number | string | null | undefined, digits?: num
   return new Intl.NumberFormat(intlLocale(), digits === undefined ? {} : { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
 }
 
+/**
+ * Money as the locale writes it (¥1,234.50). A decimal string from the server is formatted as
+ * the exact decimal it is (Intl takes numeric strings without going through a float).
+ */
 export function formatMoney(amount: number | string | null | undefined, currency = 'CNY'): string {
   if (amount === null || amount === undefined || amount === '') return '';
-  const n = typeof amount === 'number' ? amount : Number(amount);
-  if (Number.isNaN(n)) return String(amount);
+  const text = typeof amount === 'string' ? amount.trim() : amount;
+  if (typeof text === 'string' && !/^-?\d+(\.\d+)?$/.test(text)) return String(amount);
+  if (typeof text === 'number' && Number.isNaN(text)) return String(amount);
   try {
-    return new Intl.NumberFormat(intlLocale(), { style: 'currency', currency }).format(n);
+    // CNY is the home currency: plain ¥; others keep their distinguishing symbol (US$, HK$).
+    const fmt = new Intl.NumberFormat(intlLocale(), { style: 'currency', currency, currencyDisplay: currency === 'CNY' ? 'narrowSymbol' : 'symbol' });
+    return fmt.format(text as unknown as number);
   } catch {
-    return formatNumber(n, 2);
+    return typeof text === 'number' ? formatNumber(text, 2) : text;
   }
 }

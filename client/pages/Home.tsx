@@ -1,10 +1,54 @@
 import { A } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { For, Show, createResource } from 'solid-js';
+import { salesApi } from '../api/sales';
+import type { Rec } from '../api/types';
 import { Icon } from '../components/Icons';
 import { navHint, navLabel, visibleNav } from '../components/Shell';
+import { useSocket, watchRecords } from '../collab/socket';
 import { formatDateTime, t } from '../i18n';
 import { groupName } from '../lib/groups';
-import { me } from '../session';
+import { debounce } from '../lib/list';
+import { can, me } from '../session';
+
+/** The workbench's list of my open sales tasks planned for today or earlier. */
+function DueTasks() {
+  const [tasks, { refetch }] = createResource(async () => {
+    try {
+      return (await salesApi.dueTasks()).items;
+    } catch {
+      return [] as Rec[];
+    }
+  });
+  watchRecords({ object: 'salesTask' });
+  const soon = debounce(() => void refetch(), 300);
+  useSocket('record:changed', (c) => {
+    if (c.object === 'salesTask') soon();
+  });
+  const overdue = (r: Rec) => typeof r.plannedAt === 'string' && new Date(r.plannedAt).getTime() < Date.now() - 60_000;
+  return (
+    <section class="quick-section" data-testid="due-tasks">
+      <h2 class="section-title">{t('home.dueTasks')}</h2>
+      <Show when={(tasks.latest ?? []).length > 0} fallback={<p class="muted">{tasks.latest ? t('home.dueTasksNone') : t('common.loading')}</p>}>
+        <ul class="due-list">
+          <For each={tasks.latest}>
+            {(r) => (
+              <li data-testid="due-task">
+                <A href={`/records/salesTask/${r.id}`}>{String(r.subject ?? '')}</A>
+                <span class="muted small">
+                  {formatDateTime(r.plannedAt as string)}
+                  <Show when={r._labels?.customerId}> · {r._labels!.customerId}</Show>
+                </span>
+                <Show when={overdue(r)}>
+                  <span class="badge badge-warn">{t('home.dueTasksOverdue')}</span>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}
 
 export function Home() {
   const name = () => me()?.user.employeeName || me()?.user.login || '';
@@ -22,6 +66,9 @@ export function Home() {
           </div>
         </Show>
       </section>
+      <Show when={can('salesTask', 'read')}>
+        <DueTasks />
+      </Show>
       <For each={visibleNav()}>
         {(section) => (
           <section class="quick-section">

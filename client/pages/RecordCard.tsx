@@ -23,6 +23,10 @@ import { PresenceBar, SaveMark } from '../collab/Presence';
 import { useSocket, watchRecords } from '../collab/socket';
 import { debounce } from '../lib/list';
 import { ReminderButton } from '../components/ReminderDialog';
+import { OrderPanel } from '../components/sales/OrderPanel';
+import { PurchasedProductsTab, ReceivableBalance, StageHistoryTab } from '../components/sales/CustomerSales';
+import type { Order } from '../api/sales';
+import { behaviourFor } from '../lib/formBehaviours';
 
 /** How long a card waits for its shared doc before it falls back to the plain form. */
 const DOC_WAIT_MS = 3000;
@@ -251,9 +255,41 @@ function RecordCard(props: { object: string; id: string }) {
   /** Tabs from the card layout (GET …/layout); the built-in arrangement while it loads or if it fails. */
   const tabs = createMemo<Tab[]>(() => {
     const l = layout();
-    if (l) return layoutTabs(l.layout.tabs);
-    return builtinTabs();
+    return withSalesTabs(l ? layoutTabs(l.layout.tabs) : builtinTabs());
   });
+
+  // ---------- sales ----------
+  /** The customer's purchased products (from its orders' lines) and its receivable balance. */
+  // Declarations, not consts: the tabs memo above runs before this point.
+  function purchasedTab(): Tab {
+    return { key: 'purchased', label: () => t('customerSales.purchasedTab'), render: () => <PurchasedProductsTab customerId={props.id} /> };
+  }
+  function receivablesTab(labelText?: () => string): Tab {
+    return {
+      key: 'receivables',
+      label: labelText ?? (() => t('customerSales.receivablesTab')),
+      render: () => (
+        <div class="stack">
+          <ReceivableBalance customerId={props.id} />
+          <Related object="receivable" filter={customerFilter(props.id)} testid="card-receivables" />
+        </div>
+      ),
+    };
+  }
+  /** An opportunity's card tells how long it stayed in each stage; it follows the card's changes. */
+  function withSalesTabs(list: Tab[]): Tab[] {
+    if (props.object === 'opportunity' && can('opportunity', 'read')) {
+      const stages: Tab = { key: 'stages', label: () => t('stageHistory.tab'), render: () => <StageHistoryTab opportunityId={props.id} version={historyKey()} /> };
+      return [list[0], stages, ...list.slice(1)].filter(Boolean);
+    }
+    if (!isCustomer() || list.some((x) => x.key === 'purchased')) return list;
+    // Cards designed before sales existed still offer its tabs.
+    const extra: Tab[] = [];
+    if (can('salesOrder', 'read')) extra.push(purchasedTab());
+    if (can('receivable', 'read') && !list.some((x) => x.key === 'receivables')) extra.push(receivablesTab());
+    const at = list.findIndex((x) => x.key === 'history');
+    return at < 0 ? [...list, ...extra] : [...list.slice(0, at), ...extra, ...list.slice(at)];
+  }
 
   function relatedFilter(via: string): FilterNode {
     return { field: via, op: 'eq', value: props.id };
@@ -304,6 +340,16 @@ function RecordCard(props: { object: string; id: string }) {
       }
       if (isCustomer() && tab.via === 'customerId' && tab.object === 'activity') {
         list.push({ key: 'activities', label: () => label(tab.label), count: () => fmtCount(counts()?.activities), render: () => <ActivitiesTab customerId={props.id} customerLabel={title()} onLogged={() => void refetchCounts()} /> });
+        continue;
+      }
+      // An order's lines are edited in the order panel above the tabs.
+      if (props.object === 'salesOrder' && tab.object === 'salesOrderLine') continue;
+      if (isCustomer() && tab.via === 'customerId' && tab.object === 'salesOrderLine') {
+        if (can('salesOrder', 'read')) list.push({ ...purchasedTab(), label: () => t('customerSales.purchasedTab') });
+        continue;
+      }
+      if (isCustomer() && tab.via === 'customerId' && tab.object === 'receivable') {
+        list.push(receivablesTab(() => label(tab.label)));
         continue;
       }
       if (isCustomer() && tab.via === 'customerId' && tab.object === 'expense') {
@@ -455,6 +501,7 @@ function RecordCard(props: { object: string; id: string }) {
               sections={sections}
               hidden={gallery ? ['pictures'] : undefined}
               live={live() ? doc : undefined}
+              behaviour={behaviourFor(props.object)}
               onSubmit={save}
             />
           </div>
@@ -579,6 +626,17 @@ function RecordCard(props: { object: string; id: string }) {
               setContactsVersion(contactsVersion() + 1);
               void refetchCounts();
             }}
+          />
+        </Show>
+        <Show when={props.object === 'salesOrder' && !designing() && !deleted()}>
+          <OrderPanel
+            order={record() as Order}
+            editable={mayEdit()}
+            onOrder={(o) => {
+              mutate(o);
+              setHistoryKey((k) => k + 1);
+            }}
+            onRefresh={() => void refetchRecord()}
           />
         </Show>
         <section class="panel card-panel" classList={{ 'is-hidden': designing() }}>

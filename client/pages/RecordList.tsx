@@ -1,4 +1,4 @@
-import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
+import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { For, Index, Show, batch, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import { ApiError, type FieldError } from '../api/client';
@@ -728,6 +728,12 @@ export function RecordList(props: { meta: ObjectMeta }) {
                   {t('list.exportCsv')}
                 </button>
               </div>
+            </Show>
+            <Show when={object === 'opportunity'}>
+              <A href="/sales/kanban" class="btn" data-testid="list-to-kanban">
+                <Icon name="kanban" size={16} />
+                {t('nav.kanban')}
+              </A>
             </Show>
             <Show when={can(object, 'create')}>
               <button type="button" class="btn btn-primary" data-testid="new-record" onClick={() => setEditing(null)}>
