@@ -7,6 +7,15 @@ import { execute, query } from '../../db/sql';
 
 export type BuiltinGroup = 'administrators' | 'managers' | 'staff';
 
+// Everyday customer and sales work: what a salesperson keeps and what a manager oversees.
+const workObjects = ['customer', 'contact', 'activity', 'expense', 'opportunity', 'salesTask', 'contract', 'salesOrder', 'receipt'];
+// Shared lists everybody picks from but only administrators maintain.
+const referenceObjects = ['product', 'unit', 'expenseCategory', 'salesStage'];
+
+function grantEach(objects: string[], grant: GroupPermissions[string]): GroupPermissions {
+  return Object.fromEntries(objects.map((o) => [o, grant]));
+}
+
 /** Default rights of the built-in groups; administrators may change managers and staff later. */
 function defaults(): Record<BuiltinGroup, { name: string; description: string; permissions: GroupPermissions }> {
   return {
@@ -23,6 +32,9 @@ function defaults(): Record<BuiltinGroup, { name: string; description: string; p
         department: { read: 'all', edit: 'department' },
         employee: { create: 'department', read: 'all', edit: 'department', export: 'department' },
         operationLog: { read: 'all' },
+        ...grantEach(referenceObjects, { read: 'all' }),
+        ...grantEach(workObjects, { create: 'department', read: 'department', edit: 'department', delete: 'department', export: 'department' }),
+        receivable: { read: 'department', export: 'department' },
       },
     },
     staff: {
@@ -32,6 +44,11 @@ function defaults(): Record<BuiltinGroup, { name: string; description: string; p
         organisation: { read: 'all' },
         department: { read: 'all' },
         employee: { read: 'department', edit: 'own' },
+        ...grantEach(referenceObjects, { read: 'all' }),
+        ...grantEach(workObjects, { create: 'own', read: 'own', edit: 'own', delete: 'own' }),
+        // A salesperson may not raise the credit limit the order confirmation checks against.
+        customer: { create: 'own', read: 'own', edit: 'own', delete: 'own', deny: { edit: ['creditLimit', 'grade'] } },
+        receivable: { read: 'own' },
       },
     },
   };

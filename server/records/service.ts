@@ -83,7 +83,10 @@ async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<
     if (value === null || value === undefined) continue;
     if (field.type === 'relation') {
       const target = await relationTarget(em, field, value as string);
-      if (!target || !(await findRecord(em, target, principal, value as string))) errors.push({ field: name, code: 'invalid_reference' });
+      // One's own employee card and department may always be referenced (a new record's owner),
+      // even by someone who may not read the employee list.
+      const self = principal && ((target?.name === 'employee' && value === principal.employeeId) || (target?.name === 'department' && value === principal.departmentId));
+      if (!target || !(await findRecord(em, target, self ? null : principal, value as string))) errors.push({ field: name, code: 'invalid_reference' });
       else if (def.tree?.parentField === name && (await wouldCycle(em, def, id, value as string))) errors.push({ field: name, code: 'cycle' });
     }
     if (field.unique) {
@@ -177,12 +180,31 @@ function emitAfterCommit(ctx: WriteContext, event: Omit<RecordChanged, 'userId' 
   ctx.bus.emit('record.changed', { ...event, userId: ctx.principal?.userId ?? null, channel: ctx.channel, at: new Date().toISOString() });
 }
 
+/**
+ * A new record left without owner or department belongs to whoever creates it (their employee
+ * and department), as in every CRM — and so a salesperson at level "own" can simply create.
+ */
+function defaultOwnership(def: ObjectDef, values: Record<string, unknown>, principal: Principal | null): void {
+  // Only records that have an owner (customers, activities, orders…), not e.g. employees.
+  const owner = def.scope.owner && def.scope.owner !== 'id' ? def.fields.find((f) => f.column === def.scope.owner && !f.json) : undefined;
+  if (!principal || !owner) return;
+  const defaults: [string | undefined, string | null][] = [
+    [def.scope.owner, principal.employeeId],
+    [def.scope.department, principal.departmentId],
+  ];
+  for (const [column, value] of defaults) {
+    const field = column && column !== 'id' ? def.fields.find((f) => f.column === column && !f.json) : undefined;
+    if (field && value && !(field.name in values)) values[field.name] = value;
+  }
+}
+
 /** Creates a record: validate → permission → integrity → insert → operation log → event. */
 export async function createRecord(ctx: WriteContext, object: string, input: unknown, options: WriteOptions = {}): Promise<RecordDto> {
   const def = requireObject(object);
   const grant = ctx.principal?.permissions[def.name];
   if (grant && grant.create === 'none') throw new AppError('forbidden');
   const values = validateInput(def, input, 'create', grant?.deny.edit ?? [], options.derived);
+  defaultOwnership(def, values, ctx.principal);
   const id = randomUUID();
   const record = await ctx.em.transactional(async (em) => {
     if (def.autoCode && !values.code) values.code = await nextCode(em, def);

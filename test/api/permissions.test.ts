@@ -171,6 +171,31 @@ describe('other levels', () => {
     expect((await c.get(`/records/employee/${eB.id}`)).status).toBe(404);
     expect(await snapshot()).toEqual(before);
   });
+
+  it('the built-in Staff group keeps its own customers, may not set their credit limit, and Managers see the department', async () => {
+    const groups = (await admin.get('/groups')).body.items as { id: string; builtin: string | null }[];
+    const groupOf = (b: string) => groups.find((g) => g.builtin === b)!.id;
+    const mkUser = async (builtin: string) => {
+      const emp = await f.employee({ departmentId: A.id });
+      const user = await f.user({ employeeId: emp.id, groupIds: [groupOf(builtin)] });
+      return { emp, c: await t.login(user.login, user.password) };
+    };
+    const seller = await mkUser('staff');
+    const other = await mkUser('staff');
+    const manager = await mkUser('managers');
+    const mine = await seller.c.post('/records/customer', { name: `Own ${uid()}` });
+    expect(mine.status, JSON.stringify(mine.body)).toBe(201);
+    expect(mine.body.ownerId).toBe(seller.emp.id);
+    expect((await other.c.get(`/records/customer/${mine.body.id}`)).status).toBe(404);
+    expect((await manager.c.get(`/records/customer/${mine.body.id}`)).status).toBe(200);
+    const limit = await seller.c.patch(`/records/customer/${mine.body.id}`, { creditLimit: '1000000' });
+    expect(limit.status).toBe(400);
+    expect(fieldsOf(limit)).toEqual([{ field: 'creditLimit', code: 'protected_field' }]);
+    expect((await manager.c.patch(`/records/customer/${mine.body.id}`, { creditLimit: '50000' })).status).toBe(200);
+    // Reference lists are read by everybody, maintained by administrators.
+    expect((await seller.c.get('/records/product')).status).toBe(200);
+    expect((await seller.c.post('/records/product', { name: `P ${uid()}` })).status).toBe(403);
+  });
 });
 
 describe('field-level deny', () => {
