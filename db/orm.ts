@@ -8,6 +8,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
 import { entities } from './entities';
 import { migrationsList } from './migrations';
+import { afterCommitSubscriber } from './after-commit';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -42,6 +43,7 @@ const common = {
   // We never rely on implicit global context: every request forks its own EntityManager.
   allowGlobalContext: false,
   forceUtcTimezone: true,
+  subscribers: [afterCommitSubscriber],
 } satisfies Partial<Options>;
 
 /**

@@ -11,6 +11,7 @@ import { validateInput } from './validate';
 import { writeOperationLog } from '../logs/service';
 import { writeFieldHistory } from './history';
 import { searchTerms } from '../search/text';
+import { afterCommit } from '../../db/after-commit';
 
 /** Who writes and through which door; every record write needs one. */
 export type WriteContext = {
@@ -176,8 +177,10 @@ function assignments(def: ObjectDef, values: Record<string, unknown>): { column:
   return out;
 }
 
+/** Announces a write once it is visible: at once, or when the caller's outer transaction commits. */
 function emitAfterCommit(ctx: WriteContext, event: Omit<RecordChanged, 'userId' | 'channel' | 'at'>) {
-  ctx.bus.emit('record.changed', { ...event, userId: ctx.principal?.userId ?? null, channel: ctx.channel, at: new Date().toISOString() });
+  const changed: RecordChanged = { ...event, userId: ctx.principal?.userId ?? null, channel: ctx.channel, at: new Date().toISOString() };
+  afterCommit(ctx.em, () => ctx.bus.emit('record.changed', changed));
 }
 
 /**

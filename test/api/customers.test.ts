@@ -384,9 +384,16 @@ describe('permissions', () => {
   it('bulk-assigns customers and logs every change', async () => {
     const target = await f.employee({ departmentId: A.id });
     const cs = [await customer({ name: `${m} bulk 1` }), await customer({ name: `${m} bulk 2` }), await customer({ name: `${m} bulk 3`, ownerId: other.id })];
+    // Each announcement comes after the commit: a listener reading on its own connection sees the new owner.
+    const seen: Promise<string | null>[] = [];
+    const off = t.services.bus.on('record.changed', (e) => {
+      seen.push(t.services.db.orm.em.fork().getConnection().execute<{ owner_id: string | null }[]>('select owner_id from customer where id = ?', [e.id]).then((r) => r[0]?.owner_id ?? null));
+    });
     const res = await admin.post('/records/customer/bulk-assign', { ids: cs.map((c) => c.id), ownerId: target.id });
+    off();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ updated: 3 });
+    expect(await Promise.all(seen)).toEqual([target.id, target.id, target.id]);
     for (const c of cs) {
       const got = (await admin.get(`/records/customer/${c.id}`)).body;
       expect(got.ownerId).toBe(target.id);
@@ -415,7 +422,12 @@ describe('permissions', () => {
     const before = await snapshot();
     const viewA = (await admin.get(`/records/customer/${a.id}`)).body;
     const viewB = (await admin.get(`/records/customer/${b.id}`)).body;
+    // Nothing is announced for a write that was rolled back (a: updated, then undone with b's failure).
+    const announced: string[] = [];
+    const off = t.services.bus.on('record.changed', (e) => announced.push(e.id));
     const res = await editor.client.post('/records/customer/bulk-assign', { ids: [a.id, b.id], ownerId: target.id });
+    off();
+    expect(announced).toEqual([]);
     expect([403, 404]).toContain(res.status);
     expect((await admin.get(`/records/customer/${a.id}`)).body).toEqual(viewA);
     expect((await admin.get(`/records/customer/${b.id}`)).body).toEqual(viewB);
