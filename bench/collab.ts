@@ -3,7 +3,8 @@
 // - co-edit latency (an update sent by client A → applied by client B) p50/p99, both clients on
 //   one node and one client on each node;
 // - idle Socket.IO sockets one node holds (aim 2,000) and the co-edit latency meanwhile;
-// - active co-editors (4 per card, each typing 5 updates/s) one node holds with p99 < 100 ms;
+// - active co-editors (4 per card, each typing 5 updates/s) one node holds with p99 < 100 ms,
+//   beside a bare `ws` relay (every message to the other clients of its room) at the same load;
 // - memory per open doc (server RSS growth per card opened, its connection included).
 // Clients run in this process with the official y-websocket provider and socket.io-client.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -61,6 +62,65 @@ async function echoServer(): Promise<{ url: string; child: ChildProcess }> {
     child.once('exit', (c) => reject(new Error(`echo server exited ${c}`)));
   });
   return { url: `ws://127.0.0.1:${port}`, child };
+}
+
+/**
+ * The bare layer for many co-editors: a `ws` server in its own process relaying every message to
+ * the other clients of its room (no validation, storage or write-back), and as many clients each
+ * sending a timestamp 5 times a second. Returns the latency of every delivery.
+ */
+async function bareRelay(k: number): Promise<{ latencies: number[]; lost: number }> {
+  const code = `const { WebSocketServer } = require('ws'); const rooms = new Map(); const s = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    s.on('connection', (ws, req) => { const r = rooms.get(req.url) ?? new Set(); rooms.set(req.url, r); r.add(ws); ws.on('close', () => r.delete(ws));
+      ws.on('message', (m) => { for (const o of r) if (o !== ws) o.send(m); }); });
+    s.on('listening', () => console.log('PORT ' + s.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /PORT (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', (c) => reject(new Error(`relay exited ${c}`)));
+    });
+    const latencies: number[] = [];
+    let measuring = false;
+    let sent = 0;
+    const sockets = await Promise.all(
+      Array.from({ length: k }, async (_, i) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/room${Math.floor(i / EDITORS_PER_CARD)}`);
+        ws.binaryType = 'arraybuffer';
+        ws.on('message', (m: ArrayBuffer) => {
+          const [t, counted] = new Float64Array(m);
+          if (measuring && counted) latencies.push(performance.now() - t);
+        });
+        await new Promise((r, j) => ws.once('open', r).once('error', j));
+        return ws;
+      }),
+    );
+    const timers = sockets.map((ws, i) =>
+      setTimeout(() => {
+        const tick = () => {
+          if (measuring) sent++;
+          ws.send(new Float64Array([performance.now(), measuring ? 1 : 0]));
+        };
+        tick();
+        timers[i] = setInterval(tick, 200) as unknown as NodeJS.Timeout;
+      }, Math.random() * 200),
+    );
+    await sleep(2000);
+    measuring = true;
+    await sleep(TYPING_SECONDS * 1000);
+    measuring = false;
+    for (const t of timers) clearInterval(t);
+    await sleep(1000);
+    for (const ws of sockets) ws.close();
+    return { latencies, lost: Math.max(0, sent * (EDITORS_PER_CARD - 1) - latencies.length) };
+  } finally {
+    child.kill();
+  }
 }
 
 async function echoLatencies(url: string, runs: number): Promise<number[]> {
@@ -204,6 +264,9 @@ export async function benchCollab(): Promise<string[]> {
       }
     }
     const pid1 = node1.child.pid!;
+    const pid2 = node2.child.pid!;
+    const card = cards[MEMORY_DOCS];
+    const p = (xs: number[], q: number) => percentile(xs, q);
 
     // Memory per open doc, on a node that has opened none yet.
     const before = rssMb(pid1);
@@ -216,32 +279,13 @@ export async function benchCollab(): Promise<string[]> {
     // Let those docs unload (write-back, compaction) before timing anything.
     await sleep(UNLOAD_WAIT_MS);
 
-    // Latency: bare echo, one node, two nodes.
-    const bare = await echoLatencies(echo.url, LATENCY_RUNS);
-    const card = cards[MEMORY_DOCS];
-    const a = openCollab(node1.url, `customer:${card}`, cookie1);
-    const b1 = openCollab(node1.url, `customer:${card}`, cookie1);
-    const b2 = openCollab(node2.url, `customer:${card}`, cookie2);
-    await Promise.all([a.synced, b1.synced, b2.synced]);
-    const one = await coEditLatencies(a, b1, LATENCY_RUNS);
-    const two = await coEditLatencies(a, b2, LATENCY_RUNS);
-    for (const c of [a, b1, b2]) c.destroy();
-    await sleep(UNLOAD_WAIT_MS);
-    const p = (xs: number[], q: number) => percentile(xs, q);
-    lines.push(report('co-edit latency one node p50', p(one, 50), p(bare, 50), 'bare ws echo p50'));
-    lines.push(report('co-edit latency one node p99', p(one, 99), p(bare, 99), 'bare ws echo p99', `budget ${budgets.oneNodeP99} ms`));
-    lines.push(report('co-edit latency two nodes p50', p(two, 50), p(bare, 50), 'bare ws echo p50'));
-    lines.push(report('co-edit latency two nodes p99', p(two, 99), p(bare, 99), 'bare ws echo p99', `budget ${budgets.twoNodeP99} ms`));
-    rows.push(['co-edit A→B, one node (p50 / p99)', `${ms(p(one, 50))} / ${ms(p(one, 99))}`, `${ms(p(bare, 50))} / ${ms(p(bare, 99))}`, `×${(p(one, 50) / p(bare, 50)).toFixed(1)} / ×${(p(one, 99) / p(bare, 99)).toFixed(1)}`]);
-    rows.push(['co-edit A→B, two nodes (p50 / p99)', `${ms(p(two, 50))} / ${ms(p(two, 99))}`, `${ms(p(bare, 50))} / ${ms(p(bare, 99))}`, `×${(p(two, 50) / p(bare, 50)).toFixed(1)} / ×${(p(two, 99) / p(bare, 99)).toFixed(1)}`]);
-
-    // Idle Socket.IO sockets on one node, and a co-edit meanwhile.
-    const rssBeforeIdle = rssMb(pid1);
-    const sockets = await idleSockets(node1, cookie1, IDLE_SOCKETS);
+    // Idle Socket.IO sockets on node 2 (fresh: its memory growth is theirs), and a co-edit meanwhile.
+    const rssBeforeIdle = rssMb(pid2);
+    const sockets = await idleSockets(node2, cookie2, IDLE_SOCKETS);
     await sleep(1000);
-    const rssIdle = rssMb(pid1);
-    const x = openCollab(node1.url, `customer:${card}`, cookie1);
-    const y = openCollab(node1.url, `customer:${card}`, cookie1);
+    const rssIdle = rssMb(pid2);
+    const x = openCollab(node2.url, `customer:${card}`, cookie2);
+    const y = openCollab(node2.url, `customer:${card}`, cookie2);
     await Promise.all([x.synced, y.synced]);
     const withIdle = await coEditLatencies(x, y, Math.min(200, LATENCY_RUNS));
     x.destroy();
@@ -253,23 +297,45 @@ export async function benchCollab(): Promise<string[]> {
     lines.push(idleLine);
     rows.push([`idle Socket.IO sockets (aim ${budgets.idle})`, `${sockets.length} held, co-edit p99 ${ms(p(withIdle, 99))}`, `—`, `${(((rssIdle - rssBeforeIdle) * 1024) / Math.max(1, sockets.length)).toFixed(1)} kB/socket`]);
 
-    // Active co-editors: grow until p99 passes the budget.
+    // Latency: bare echo, one node, two nodes.
+    const bare = await echoLatencies(echo.url, LATENCY_RUNS);
+    const a = openCollab(node1.url, `customer:${card}`, cookie1);
+    const b1 = openCollab(node1.url, `customer:${card}`, cookie1);
+    const b2 = openCollab(node2.url, `customer:${card}`, cookie2);
+    await Promise.all([a.synced, b1.synced, b2.synced]);
+    const one = await coEditLatencies(a, b1, LATENCY_RUNS);
+    const two = await coEditLatencies(a, b2, LATENCY_RUNS);
+    for (const c of [a, b1, b2]) c.destroy();
+    await sleep(UNLOAD_WAIT_MS);
+    lines.push(report('co-edit latency one node p50', p(one, 50), p(bare, 50), 'bare ws echo p50'));
+    lines.push(report('co-edit latency one node p99', p(one, 99), p(bare, 99), 'bare ws echo p99', `budget ${budgets.oneNodeP99} ms`));
+    lines.push(report('co-edit latency two nodes p50', p(two, 50), p(bare, 50), 'bare ws echo p50'));
+    lines.push(report('co-edit latency two nodes p99', p(two, 99), p(bare, 99), 'bare ws echo p99', `budget ${budgets.twoNodeP99} ms`));
+    rows.push(['co-edit A→B, one node (p50 / p99)', `${ms(p(one, 50))} / ${ms(p(one, 99))}`, `${ms(p(bare, 50))} / ${ms(p(bare, 99))}`, `×${(p(one, 50) / p(bare, 50)).toFixed(1)} / ×${(p(one, 99) / p(bare, 99)).toFixed(1)}`]);
+    rows.push(['co-edit A→B, two nodes (p50 / p99)', `${ms(p(two, 50))} / ${ms(p(two, 99))}`, `${ms(p(bare, 50))} / ${ms(p(bare, 99))}`, `×${(p(two, 50) / p(bare, 50)).toFixed(1)} / ×${(p(two, 99) / p(bare, 99)).toFixed(1)}`]);
+
+    // Active co-editors: grow until p99 passes the budget; the bare relay at the same load beside.
     let held = 0;
     let heldP99 = 0;
+    let bareHeld = 0;
     const editorCards = cards.slice(MEMORY_DOCS + 1);
     for (const k of EDITOR_LEVELS) {
       const r = await activeEditors(node1, cookie1, editorCards, k);
+      const relay = await bareRelay(k);
       const p99 = r.latencies.length ? p(r.latencies, 99) : Infinity;
-      const line = `active co-editors ${k} (${EDITORS_PER_CARD}/card, 5 updates/s each, ${r.updates} updates in ${TYPING_SECONDS} s): p50 ${ms(p(r.latencies, 50))}, p99 ${ms(p99)}, missing deliveries ${r.lost}`;
+      const bareP99 = relay.latencies.length ? p(relay.latencies, 99) : Infinity;
+      const line = `active co-editors ${k} (${EDITORS_PER_CARD}/card, 5 updates/s each, ${r.updates} updates in ${TYPING_SECONDS} s): p50 ${ms(p(r.latencies, 50))}, p99 ${ms(p99)}, missing deliveries ${r.lost}; bare ws relay p50 ${ms(p(relay.latencies, 50))}, p99 ${ms(bareP99)}, missing ${relay.lost}`;
       console.log(line);
       lines.push(line);
+      rows.push([`${k} active co-editors, delivery p50 / p99`, `${ms(p(r.latencies, 50))} / ${ms(p99)}`, `relay ${ms(p(relay.latencies, 50))} / ${ms(bareP99)}`, `×${(p(r.latencies, 50) / p(relay.latencies, 50)).toFixed(1)} / ×${(p99 / bareP99).toFixed(1)}`]);
+      if (bareP99 < budgets.activeP99 && relay.lost === 0) bareHeld = k;
       if (p99 < budgets.activeP99 && r.lost === 0) {
         held = k;
         heldP99 = p99;
       } else break;
       await sleep(UNLOAD_WAIT_MS);
     }
-    rows.push([`active co-editors with p99 < ${budgets.activeP99} ms (aim ${budgets.editors})`, `${held} (p99 ${ms(heldP99)})`, `—`, `—`]);
+    rows.push([`active co-editors with p99 < ${budgets.activeP99} ms (aim ${budgets.editors})`, held ? `${held} (p99 ${ms(heldP99)})` : `fewer than ${EDITOR_LEVELS[0]}`, `relay held ${bareHeld || `fewer than ${EDITOR_LEVELS[0]}`}`, `—`]);
     rows.push(['memory per open doc (its connection included)', `${perDocKb.toFixed(0)} kB`, `—`, `—`]);
 
     const table = [
@@ -278,7 +344,7 @@ export async function benchCollab(): Promise<string[]> {
       ...rows.map((r) => `| ${r.join(' | ')} |`),
     ].join('\n');
     console.log(`\n${table}\n`);
-    lines.push(`memory per open doc: ${perDocKb.toFixed(0)} kB; active co-editors held with p99 < ${budgets.activeP99} ms: ${held}`);
+    lines.push(`memory per open doc: ${perDocKb.toFixed(0)} kB; active co-editors held with p99 < ${budgets.activeP99} ms: ${held} (bare ws relay: ${bareHeld})`);
     return lines;
   } finally {
     echo.child.kill();

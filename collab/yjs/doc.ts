@@ -45,7 +45,7 @@ export const defaultOptions: YjsOptions = {
   maxWaitMs: 1000,
   backstopMs: 5000,
   unloadDelayMs: 5000,
-  savedThrottleMs: 50,
+  savedThrottleMs: 250,
   compactRows: 200,
   pingMs: 30_000,
   flushMs: 5,
@@ -174,6 +174,8 @@ export class SharedDoc implements LogOwner {
 
   private writeTimer: NodeJS.Timeout | null = null;
   private firstDirtyAt = 0;
+  private lastDirtyAt = 0;
+  private lastRelayAt = 0;
   private backstopTimer: NodeJS.Timeout | null = null;
   private unloadTimer: NodeJS.Timeout | null = null;
   private compacting = false;
@@ -602,15 +604,25 @@ export class SharedDoc implements LogOwner {
 
   // ---------------------------------------------------------------- write-back
 
+  /**
+   * Debounces the write-back (~300 ms after the last edit, at most ~1 s after the first). One
+   * timer per doc that re-arms itself, rather than a new timer per keystroke.
+   */
   private scheduleWriteBack(): void {
     if (this.state !== 'ready') return;
-    const { debounceMs, maxWaitMs } = this.host.options;
     const now = Date.now();
+    this.lastDirtyAt = now;
     if (!this.firstDirtyAt) this.firstDirtyAt = now;
-    if (this.writeTimer) clearTimeout(this.writeTimer);
-    const wait = Math.max(0, Math.min(debounceMs, this.firstDirtyAt + maxWaitMs - now));
+    if (!this.writeTimer) this.armWriteBack(this.host.options.debounceMs);
+  }
+
+  private armWriteBack(wait: number): void {
     this.writeTimer = setTimeout(() => {
       this.writeTimer = null;
+      const { debounceMs, maxWaitMs } = this.host.options;
+      const now = Date.now();
+      const due = Math.min(this.lastDirtyAt + debounceMs, this.firstDirtyAt + maxWaitMs);
+      if (due > now) return this.armWriteBack(due - now);
       this.firstDirtyAt = 0;
       void this.enqueue(() => this.writeBack());
     }, wait);
@@ -618,16 +630,17 @@ export class SharedDoc implements LogOwner {
 
   private scheduleBackstop(): void {
     if (this.state !== 'ready' || this.transient) return;
-    if (this.backstopTimer) clearTimeout(this.backstopTimer);
-    this.backstopTimer = setTimeout(() => {
-      this.backstopTimer = null;
-      void this.enqueue(() => this.writeBack());
-    }, this.host.options.backstopMs);
-  }
-
-  /** True when a write-back is due or running (used by close and tests). */
-  get writeBackPending(): boolean {
-    return Boolean(this.writeTimer);
+    this.lastRelayAt = Date.now();
+    if (this.backstopTimer) return;
+    const arm = (wait: number) => {
+      this.backstopTimer = setTimeout(() => {
+        this.backstopTimer = null;
+        const due = this.lastRelayAt + this.host.options.backstopMs - Date.now();
+        if (due > 0) return arm(due);
+        void this.enqueue(() => this.writeBack());
+      }, wait);
+    };
+    arm(this.host.options.backstopMs);
   }
 
   /**
