@@ -15,6 +15,7 @@ import { loadCustomMetadata } from './meta/custom';
 import { backfillSearchText } from './search/service';
 import { randomUUID } from 'node:crypto';
 import { attachRealtime } from '../collab';
+import { startSalesReminders } from './sales/reminders';
 
 const version: string = createRequire(import.meta.url)('../package.json').version;
 
@@ -61,6 +62,8 @@ export async function startServer(env: Env, log = createLogger(env)): Promise<Ru
   const port = (http.address() as AddressInfo).port;
   // Socket.IO and the y-websocket server share the HTTP server (and its port) with Hono.
   const realtime = await attachRealtime(http, services);
+  // Scheduled work of this node (each reminder is claimed once across nodes).
+  const salesReminders = startSalesReminders(services);
   let closing: Promise<void> | null = null;
   return {
     url: `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`,
@@ -70,6 +73,7 @@ export async function startServer(env: Env, log = createLogger(env)): Promise<Ru
     close() {
       closing ??= (async () => {
         // Live connections first: open docs flush their last updates to the database.
+        await salesReminders.close();
         await realtime.close();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
