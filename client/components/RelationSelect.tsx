@@ -1,7 +1,7 @@
 import { For, Show, createSignal, createUniqueId, onCleanup } from 'solid-js';
 import { recordsApi } from '../api/endpoints';
 import type { Rec } from '../api/types';
-import { t } from '../i18n';
+import { locale, t } from '../i18n';
 import { debounce } from '../lib/list';
 
 type Props = {
@@ -21,6 +21,8 @@ type Props = {
 };
 
 export function recordTitle(r: Rec, titleField = 'name'): string {
+  // Records named in both languages (sales stages) read in the interface's.
+  if (titleField === 'name' && locale() === 'en' && typeof r.nameEn === 'string' && r.nameEn) return r.nameEn;
   const v = r[titleField] ?? r.name ?? r.login ?? r.code ?? r.id;
   return String(v ?? '');
 }

@@ -149,7 +149,8 @@ function RecordCard(props: { object: string; id: string }) {
       setDeletedElsewhere(true);
       return;
     }
-    if (c.record) mutate({ ...(record() ?? {}), ...c.record } as Rec);
+    // An order's total and its lines are shown together: both come with the refetch.
+    if (c.record && props.object !== 'salesOrder') mutate({ ...(record() ?? {}), ...c.record } as Rec);
     refreshSoon();
   });
 
