@@ -171,6 +171,8 @@ export class SharedDoc implements LogOwner {
   private queue: Promise<void> = Promise.resolve();
   private checks: Check[] = [];
   private relayBuffer: RelayMessage[] | null = [];
+  /** Who announced each presence client id: a connection here, or another node. */
+  private readonly presenceOwners = new Map<number, Conn | RelayOrigin>();
 
   private writeTimer: NodeJS.Timeout | null = null;
   private firstDirtyAt = 0;
@@ -374,14 +376,8 @@ export class SharedDoc implements LogOwner {
       const type = decoding.readVarUint(decoder);
       if (type === messageSync) this.handleSync(conn, decoder);
       else if (type === messageAwareness) {
-        const update = decoding.readVarUint8Array(decoder);
-        // Presence carries the real user id, whatever the client claims.
-        const stamped = awarenessProtocol.modifyAwarenessUpdate(update, (state: Record<string, unknown> | null) => {
-          if (!state) return state;
-          const user = state.user && typeof state.user === 'object' ? { ...(state.user as Record<string, unknown>), id: conn.userId } : state.user;
-          return { ...state, userId: conn.userId, ...(user === undefined ? {} : { user }) };
-        });
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, conn);
+        const stamped = this.ownPresence(conn, decoding.readVarUint8Array(decoder));
+        if (stamped) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped, conn);
       } else if (type === messageQueryAwareness) {
         conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
       }
@@ -389,6 +385,38 @@ export class SharedDoc implements LogOwner {
       this.host.log.warn({ err, doc: this.name, userId: conn.userId }, 'malformed co-editing message');
       conn.close(closeCodes.badMessage, 'malformed message');
     }
+  }
+
+  /**
+   * A connection's presence update, limited to the client ids it owns (no tab can change or
+   * remove another's presence) and stamped with the real user id, whatever the client claims.
+   * Null when nothing is left.
+   */
+  private ownPresence(conn: Conn, update: Uint8Array): Uint8Array | null {
+    const d = decoding.createDecoder(update);
+    const e = encoding.createEncoder();
+    const entries: { client: number; clock: number; state: string }[] = [];
+    for (let n = decoding.readVarUint(d); n > 0; n--) {
+      const client = decoding.readVarUint(d);
+      const clock = decoding.readVarUint(d);
+      const raw = decoding.readVarString(d);
+      // The same user may take over an id (a tab reconnecting, here or from another node).
+      const owner = this.presenceOwners.get(client);
+      if (owner !== undefined && owner !== conn && owner.userId !== conn.userId && !(owner instanceof Conn && owner.closed)) continue;
+      const state = JSON.parse(raw) as Record<string, unknown> | null;
+      if (state && typeof state === 'object') {
+        const user = state.user && typeof state.user === 'object' ? { ...(state.user as Record<string, unknown>), id: conn.userId } : state.user;
+        entries.push({ client, clock, state: JSON.stringify({ ...state, userId: conn.userId, ...(user === undefined ? {} : { user }) }) });
+      } else entries.push({ client, clock, state: 'null' });
+    }
+    if (!entries.length) return null;
+    encoding.writeVarUint(e, entries.length);
+    for (const x of entries) {
+      encoding.writeVarUint(e, x.client);
+      encoding.writeVarUint(e, x.clock);
+      encoding.writeVarString(e, x.state);
+    }
+    return encoding.toUint8Array(e);
   }
 
   private handleSync(conn: Conn, decoder: decoding.Decoder): void {
@@ -533,9 +561,19 @@ export class SharedDoc implements LogOwner {
   }
 
   private onAwareness({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void {
-    if (origin instanceof Conn) {
-      for (const id of [...added, ...updated]) origin.clientIds.add(id);
-      for (const id of removed) origin.clientIds.delete(id);
+    if (origin instanceof Conn || origin instanceof RelayOrigin) {
+      for (const id of [...added, ...updated]) {
+        // Taken over (a reconnect): closing the old connection must not remove it.
+        const previous = this.presenceOwners.get(id);
+        if (previous instanceof Conn && previous !== origin) previous.clientIds.delete(id);
+        if (origin instanceof Conn) origin.clientIds.add(id);
+        this.presenceOwners.set(id, origin);
+      }
+    }
+    for (const id of removed) {
+      const owner = this.presenceOwners.get(id);
+      if (owner instanceof Conn) owner.clientIds.delete(id);
+      this.presenceOwners.delete(id);
     }
     // The server's own (always empty) state is nobody's presence.
     const changed = [...added, ...updated, ...removed].filter((id) => id !== this.awareness.clientID);

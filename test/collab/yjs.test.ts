@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, loginCookie, startTestServer, type TestServer } from '../helpers/server';
 import { openCollab, type CollabClient } from '../../collab/yjs/node-client';
@@ -344,6 +345,23 @@ describe('co-editing a card', () => {
     const adminId = (await ok(api(t.url, admin, 'GET', '/me'))).id ?? (await ok(api(t.url, admin, 'GET', '/me'))).user?.id;
     expect(b.provider.awareness.getStates().get(a.doc.clientID)!.user.id).toBe(adminId);
     await expect.poll(() => a.provider.awareness.getStates().get(b.doc.clientID)?.user?.id).toBe(editor.id);
+    // A tab cannot change or remove another tab's presence.
+    const forged = (state: string) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 1);
+      const u = encoding.createEncoder();
+      encoding.writeVarUint(u, 1);
+      encoding.writeVarUint(u, a.doc.clientID);
+      encoding.writeVarUint(u, 10_000);
+      encoding.writeVarString(u, state);
+      encoding.writeVarUint8Array(e, encoding.toUint8Array(u));
+      (b.provider.ws as unknown as { send(d: Uint8Array): void }).send(encoding.toUint8Array(e));
+    };
+    forged(JSON.stringify({ user: { name: 'Forged' }, field: 'grade' }));
+    forged('null');
+    const watcher = await connect(c0.id, admin);
+    await expect.poll(() => watcher.provider.awareness.getStates().get(a.doc.clientID)).toMatchObject({ field: 'notes', user: { name: 'A' } });
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)).toMatchObject({ field: 'notes', user: { name: 'A' } });
     a.destroy();
     await expect.poll(() => b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false);
   });
