@@ -552,8 +552,10 @@ export class SharedDoc implements LogOwner {
       if (m.kind === relayUpdate) Y.applyUpdate(this.ydoc, m.data, new RelayOrigin(m.userId));
       else if (m.kind === relayAwareness) awarenessProtocol.applyAwarenessUpdate(this.awareness, m.data, new RelayOrigin(m.userId));
       else if (m.kind === relayQueryAwareness) {
-        const mine = [...this.conns].flatMap((c) => [...c.clientIds]).filter((id) => this.awareness.getStates().has(id));
-        if (mine.length) this.host.relay?.publish(this.name, relayAwareness, null, awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine));
+        for (const c of this.conns) {
+          const ids = [...c.clientIds].filter((id) => this.awareness.getStates().has(id));
+          if (ids.length) this.host.relay?.publish(this.name, relayAwareness, c.userId, awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+        }
       }
     } catch (err) {
       this.host.log.warn({ err, doc: this.name }, 'unreadable relayed co-editing message');
