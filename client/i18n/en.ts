@@ -824,6 +824,8 @@ export const en = {
   'kanban.retiredTarget': "{stage} is retired and takes no opportunities.",
   'kanban.closes': "closes {date}",
   'order.lines': "Order lines",
+  'order.discount': "Discount",
+  'order.requestedDelivery': "Requested delivery",
   'order.addLine': "Add line",
   'order.total': "Total",
   'order.recomputing': "Recomputing…",

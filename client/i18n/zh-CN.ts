@@ -826,6 +826,8 @@ export const zhCN: Dictionary = {
   'kanban.retiredTarget': "“{stage}”已停用，不能再放入销售机会。",
   'kanban.closes': "{date} 成交",
   'order.lines': "订单明细",
+  'order.discount': "折扣",
+  'order.requestedDelivery': "要求交货日期",
   'order.addLine': "添加明细",
   'order.total': "合计",
   'order.recomputing': "正在重新计算…",

@@ -273,4 +273,47 @@ describe('sales in Chromium', () => {
     await seller.getByTestId('card-tab-receivables').click();
     await expect.poll(() => text(seller.getByTestId('balance-amount'))).toBe('¥1,827.50');
   }, STEP_MS);
+
+  it('a salesperson without rights on lines edits them through the order; over the credit limit he is sent to a manager', async () => {
+    const group = await call(seller, 'POST', '/api/groups', {
+      name: 'Sales staff',
+      permissions: {
+        salesOrder: { create: 'all', read: 'all', edit: 'all' },
+        customer: { read: 'all' },
+        product: { read: 'all' },
+        unit: { read: 'all' },
+        employee: { read: 'all' },
+        department: { read: 'all' },
+      },
+    });
+    expect(group.status).toBe(201);
+    expect((await call(seller, 'POST', '/api/users', { login: 'lilei', password: 'Li-Lei-pass-2026!', groupIds: [group.body.id] })).status).toBe(201);
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    try {
+      const staff = await ctx.newPage();
+      await signIn(staff, 'lilei', 'Li-Lei-pass-2026!');
+      const created = await call(staff, 'POST', '/api/records/salesOrder', { customerId });
+      expect(created.status).toBe(201);
+      await staff.goto(`${stack.server.url}/records/salesOrder/${created.body.id}`);
+      const panel = staff.getByTestId('order-panel');
+      await panel.getByTestId('order-add-line').click();
+      await pick(staff, panel.getByTestId('order-line').last().getByTestId('line-product'), PRINTER.name);
+      const line = panel.getByTestId('order-line').nth(0);
+      await expect.poll(() => text(line.getByTestId('line-amount'))).toBe('¥1,299.00');
+      await line.getByTestId('line-quantity').fill('3');
+      await line.getByTestId('line-quantity').press('Tab');
+      await expect.poll(() => text(panel.getByTestId('order-total'))).toBe('¥3,897.00');
+      expect((await call(staff, 'GET', `/api/records/salesOrder/${created.body.id}`)).body.lines.map((l: any) => l.amount)).toEqual(['3897.00']);
+
+      // Open receivables 1,827.50 + 3,897.00 exceed the 2,000.00 limit, and he may not change the limit.
+      await panel.getByTestId('order-confirm').click();
+      const dialog = staff.getByTestId('credit-dialog');
+      await expect.poll(() => dialog.count()).toBe(1);
+      expect(await dialog.textContent()).toMatch(/Ask a manager/);
+      expect(await dialog.getByTestId('credit-override').count()).toBe(0);
+      expect((await call(staff, 'GET', `/api/records/salesOrder/${created.body.id}`)).body.status).toBe('draft');
+    } finally {
+      await ctx.close();
+    }
+  }, STEP_MS);
 });

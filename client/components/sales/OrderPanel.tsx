@@ -1,6 +1,7 @@
 import { For, Show, createEffect, createResource, createSignal, createUniqueId, on } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import { ApiError, type FieldError } from '../../api/client';
+import { recordsApi } from '../../api/endpoints';
 import { salesApi, type LineInput, type Order, type OrderAction, type OrderLine } from '../../api/sales';
 import type { FieldMeta, ObjectMeta } from '../../api/types';
 import { useSocket, watchRecords } from '../../collab/socket';
@@ -31,8 +32,10 @@ const statusBadge: Record<string, string> = { draft: 'badge-muted', confirmed: '
  */
 export function OrderPanel(props: { order: Order; editable: boolean; onOrder: (o: Order) => void; onRefresh: () => void }) {
   const uid = createUniqueId();
-  const [orderMeta] = createResource(() => 'salesOrder', getMeta);
-  const [lineMeta] = createResource(() => 'salesOrderLine', getMeta);
+  // Line metadata may be closed to people who work on lines only through their order: then the
+  // panel's own labels stand in.
+  const [orderMeta] = createResource(() => 'salesOrder', (o) => getMeta(o).catch(() => undefined));
+  const [lineMeta] = createResource(() => 'salesOrderLine', (o) => getMeta(o).catch(() => undefined));
   const [rows, setRows] = createStore<OrderLine[]>([]);
   // The rows keep their identity across refreshes, so a field being typed into is not rebuilt.
   createEffect(on(() => props.order.lines, (lines) => setRows(reconcile(lines ?? [], { key: 'id' }))));
@@ -77,8 +80,80 @@ export function OrderPanel(props: { order: Order; editable: boolean; onOrder: (o
     return v;
   };
 
+  /** The op went through: the row's draft (what was sent) and errors are settled. */
+  function settled(op: Op): void {
+    setErrors(op.key, []);
+    if (op.kind === 'add') {
+      setNewRows((list) => list.filter((r) => r.key !== op.key));
+    } else if (op.kind === 'update') {
+      // Only what was sent is settled; anything typed since stays a draft.
+      setDrafts(
+        produce((all) => {
+          const d = all[op.key];
+          if (!d) return;
+          for (const k of Object.keys(op.values) as (keyof Draft)[]) if (k !== '_labels' && d[k] === op.values[k]) delete d[k];
+          if (Object.keys(d).filter((k) => k !== '_labels').length === 0) delete all[op.key];
+        }),
+      );
+    }
+  }
+
+  /** Field errors of the op's line beside its fields; anything else above the table. */
+  function failed(op: Op, e: unknown, lineField: (f: FieldError) => string | null): void {
+    if (!(e instanceof ApiError)) return void setGeneralError(errorText(e));
+    if (e.code === 'not_found' && op.kind !== 'add') {
+      setDrafts(produce((all) => void delete all[op.key]));
+      toast(t('order.lineGone'), 'error');
+      props.onRefresh();
+      return;
+    }
+    const mine = e.fields.flatMap((f) => {
+      const name = lineField(f);
+      return name ? [{ ...f, field: name }] : [];
+    });
+    const other = e.fields.filter((f) => lineField(f) === null);
+    setErrors(op.key, mine);
+    // A line written on its own names the order when the order is no longer a draft.
+    if (other.some((f) => (f.field === 'salesOrderId' || f.field === 'lines') && f.code === 'protected_field')) {
+      setGeneralError(t('order.notDraftAnymore'));
+      props.onRefresh();
+    } else if (other.length) setGeneralError(other.map((f) => fieldErrorText(f, f.field === 'lines' ? t('order.lines') : f.field)).join(' '));
+    else if (!mine.length) setGeneralError(errorText(e));
+  }
+
+  const LINE_FIELDS = new Set(['productId', 'unitId', 'quantity', 'unitPrice', 'discount', 'amount', 'requestedDeliveryDate', 'note', 'lineNo']);
+
   async function run(op: Op): Promise<void> {
     setGeneralError(null);
+    // With rights on lines themselves, each line is written on its own: nobody else's lines are
+    // in the request, so two people editing one order cannot drop each other's lines. Without
+    // them, the lines go through the order (the server's row lock orders the writes).
+    const action = op.kind === 'add' ? 'create' : op.kind === 'remove' ? 'delete' : 'edit';
+    if (can('salesOrderLine', action)) return runDirect(op);
+    return runThroughOrder(op);
+  }
+
+  async function runDirect(op: Op): Promise<void> {
+    try {
+      if (op.kind === 'update') await recordsApi.update('salesOrderLine', op.id, values(op.values));
+      else if (op.kind === 'remove') await recordsApi.remove('salesOrderLine', op.id);
+      else {
+        const lineNo = Math.max(0, ...rows.map((l) => Number(l.lineNo) || 0)) + 1;
+        await recordsApi.create('salesOrderLine', { ...values(op.values), salesOrderId: props.order.id, lineNo });
+      }
+      settled(op);
+    } catch (e) {
+      failed(op, e, (f) => (LINE_FIELDS.has(f.field) ? f.field : null));
+    }
+    // The order with its new total (the server recomputed it in the same transaction).
+    try {
+      props.onOrder(await salesApi.order(props.order.id));
+    } catch (e) {
+      setGeneralError(errorText(e));
+    }
+  }
+
+  async function runThroughOrder(op: Op): Promise<void> {
     let index = -1;
     try {
       // The order as it is now: lines others added or removed meanwhile are kept as they are.
@@ -110,30 +185,11 @@ export function OrderPanel(props: { order: Order; editable: boolean; onOrder: (o
         lines.splice(at, 1);
       }
       const saved = await salesApi.updateOrder(props.order.id, { lines });
-      setErrors(op.key, []);
-      if (op.kind === 'add') {
-        setNewRows((list) => list.filter((r) => r.key !== op.key));
-      } else if (op.kind === 'update') {
-        // Only what was sent is settled; anything typed since stays a draft.
-        setDrafts(
-          produce((all) => {
-            const d = all[op.key];
-            if (!d) return;
-            for (const k of Object.keys(op.values) as (keyof Draft)[]) if (k !== '_labels' && d[k] === op.values[k]) delete d[k];
-            if (Object.keys(d).filter((k) => k !== '_labels').length === 0) delete all[op.key];
-          }),
-        );
-      }
+      settled(op);
       props.onOrder(saved);
     } catch (e) {
-      if (e instanceof ApiError && e.fields.length) {
-        const prefix = `lines.${index}.`;
-        const mine = index >= 0 ? e.fields.filter((f) => f.field.startsWith(prefix)).map((f) => ({ ...f, field: f.field.slice(prefix.length) })) : [];
-        const other = e.fields.filter((f) => index < 0 || !f.field.startsWith(prefix));
-        setErrors(op.key, mine);
-        if (other.length) setGeneralError(other.map((f) => fieldErrorText(f, f.field === 'lines' ? t('order.lines') : f.field)).join(' '));
-        else if (!mine.length) setGeneralError(errorText(e));
-      } else setGeneralError(errorText(e));
+      const prefix = `lines.${index}.`;
+      failed(op, e, (f) => (index >= 0 && f.field.startsWith(prefix) ? f.field.slice(prefix.length) : null));
     }
   }
 
@@ -255,13 +311,13 @@ export function OrderPanel(props: { order: Order; editable: boolean; onOrder: (o
               <th scope="col" class="align-right line-no">
                 #
               </th>
-              <th scope="col" class="line-product">{colLabel('productId', 'Product')}</th>
-              <th scope="col" class="line-unit">{colLabel('unitId', 'Unit')}</th>
-              <th scope="col" class="align-right line-num">{colLabel('quantity', 'Quantity')}</th>
-              <th scope="col" class="align-right line-money">{colLabel('unitPrice', 'Unit price')}</th>
-              <th scope="col" class="align-right line-num">{colLabel('discount', 'Discount')} %</th>
-              <th scope="col" class="align-right line-money">{colLabel('amount', 'Amount')}</th>
-              <th scope="col" class="line-date">{colLabel('requestedDeliveryDate', 'Requested delivery')}</th>
+              <th scope="col" class="line-product">{colLabel('productId', t('customerSales.product'))}</th>
+              <th scope="col" class="line-unit">{colLabel('unitId', t('customerSales.unit'))}</th>
+              <th scope="col" class="align-right line-num">{colLabel('quantity', t('customerSales.quantity'))}</th>
+              <th scope="col" class="align-right line-money">{colLabel('unitPrice', t('customerSales.unitPrice'))}</th>
+              <th scope="col" class="align-right line-num">{colLabel('discount', t('order.discount'))} %</th>
+              <th scope="col" class="align-right line-money">{colLabel('amount', t('customerSales.amount'))}</th>
+              <th scope="col" class="line-date">{colLabel('requestedDeliveryDate', t('order.requestedDelivery'))}</th>
               <th scope="col">
                 <span class="visually-hidden">{t('common.actions')}</span>
               </th>
@@ -379,6 +435,16 @@ function actionError(e: unknown): string {
   return f ? fieldErrorText(f) : errorText(e);
 }
 
+const FALLBACK_LABELS: Record<string, () => string> = {
+  productId: () => t('customerSales.product'),
+  unitId: () => t('customerSales.unit'),
+  quantity: () => t('customerSales.quantity'),
+  unitPrice: () => t('customerSales.unitPrice'),
+  discount: () => t('order.discount'),
+  amount: () => t('customerSales.amount'),
+  requestedDeliveryDate: () => t('order.requestedDelivery'),
+};
+
 function LineRow(props: {
   key: string;
   no: number;
@@ -404,7 +470,7 @@ function LineRow(props: {
     const v = props.value(f);
     return v === null || v === undefined ? '' : String(v);
   };
-  const fieldLabel = (f: string) => label(fieldOf(props.meta, f)?.label, f);
+  const fieldLabel = (f: string) => label(fieldOf(props.meta, f)?.label, FALLBACK_LABELS[f]?.() ?? f);
   const aria = (f: string) => t('order.lineField', { field: fieldLabel(f), n: props.no });
   const num = (raw: string): number | null => (raw.trim() === '' ? null : Number(raw));
   const errorCell = (f: string) => (
@@ -425,7 +491,7 @@ function LineRow(props: {
   return (
     <tr data-testid="order-line" data-line-key={props.key} classList={{ 'is-new': !!props.isNew }}>
       <td class="align-right muted line-no">{formatNumber(props.no)}</td>
-      <td class="line-product">
+      <td class="line-product" data-label={fieldLabel('productId')}>
         <Show when={!props.readOnly} fallback={<span class="static-cell">{props.labelOf('productId') ?? '—'}</span>}>
           <RelationSelect
             id={`${uid}-product`}
@@ -445,7 +511,7 @@ function LineRow(props: {
         </Show>
         {errorCell('productId')}
       </td>
-      <td class="line-unit">
+      <td class="line-unit" data-label={fieldLabel('unitId')}>
         <Show when={!props.readOnly} fallback={<span class="static-cell">{props.labelOf('unitId') ?? ''}</span>}>
           <RelationSelect
             id={`${uid}-unit`}
@@ -460,7 +526,7 @@ function LineRow(props: {
         </Show>
         {errorCell('unitId')}
       </td>
-      <td class="align-right line-num">
+      <td class="align-right line-num" data-label={fieldLabel('quantity')}>
         <Show when={!props.readOnly} fallback={<span class="static-cell">{formatNumber(props.value('quantity') as number)}</span>}>
           <input
             {...common('quantity')}
@@ -477,7 +543,7 @@ function LineRow(props: {
         </Show>
         {errorCell('quantity')}
       </td>
-      <td class="align-right line-money">
+      <td class="align-right line-money" data-label={fieldLabel('unitPrice')}>
         <Show when={!props.readOnly} fallback={<span class="static-cell">{props.value('unitPrice') == null ? '—' : formatMoney(props.value('unitPrice') as string, props.currency)}</span>}>
           <input
             {...common('unitPrice')}
@@ -493,7 +559,7 @@ function LineRow(props: {
         </Show>
         {errorCell('unitPrice')}
       </td>
-      <td class="align-right line-num">
+      <td class="align-right line-num" data-label={`${fieldLabel('discount')} %`}>
         <Show when={!props.readOnly} fallback={<span class="static-cell">{formatNumber(props.value('discount') as number)}</span>}>
           <input
             {...common('discount')}
@@ -511,13 +577,13 @@ function LineRow(props: {
         </Show>
         {errorCell('discount')}
       </td>
-      <td class="align-right line-money">
+      <td class="align-right line-money" data-label={fieldLabel('amount')}>
         <span class="line-amount" classList={{ 'is-stale': props.stale }} data-testid="line-amount">
           {props.amount === null ? '—' : formatMoney(props.amount, props.currency)}
         </span>
         {errorCell('amount')}
       </td>
-      <td class="line-date">
+      <td class="line-date" data-label={fieldLabel('requestedDeliveryDate')}>
         <Show when={!props.readOnly} fallback={<span class="static-cell">{formatDate(props.value('requestedDeliveryDate') as string | null)}</span>}>
           <input
             {...common('requestedDeliveryDate')}

@@ -25,7 +25,7 @@ type ColumnTotals = { count: number; sums: { currency: string; amount: string | 
 /** `/sales/kanban` — opportunities on a board by stage: drag a card (or use "Move to") to change its stage. */
 export function KanbanPage() {
   const navigate = useNavigate();
-  const [meta] = createResource(() => 'opportunity', getMeta);
+  const [meta] = createResource(() => 'opportunity', (o) => getMeta(o).catch(() => undefined));
   const [status, setStatus] = createSignal<StatusFilter>('open');
   const [q, setQ] = createSignal('');
   const setQSoon = debounce((v: string) => setQ(v), 300);
