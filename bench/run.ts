@@ -5,6 +5,7 @@ import { benchLogin } from './login';
 import { benchRecords } from './records';
 import { benchImport } from './import';
 import { benchCollab } from './collab';
+import { benchSales } from './sales';
 
 const benches: Record<string, () => Promise<string | string[]>> = {
   startup: benchStartup,
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<string | string[]>> = {
   records: benchRecords,
   import: benchImport,
   collab: benchCollab,
+  sales: benchSales,
 };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((n) => !(n in benches));

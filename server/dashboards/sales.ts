@@ -4,8 +4,8 @@ import type { Principal } from '../auth/principal';
 import type { MetricParams, MetricResult } from '../../collab/channels/events';
 import { runSql } from '../../db/sql';
 import { AppError } from '../errors';
-import { findObject } from '../records/registry';
-import { readableWhere } from '../records/query';
+import { fieldOf, findObject } from '../records/registry';
+import { levelFor, readableWhere } from '../records/query';
 import { l } from '../records/labels';
 import type { ObjectDef } from '../records/types';
 import { relativeRange, todayInZone } from '../time';
@@ -27,6 +27,9 @@ const objectDef = (name: string): ObjectDef => {
   if (!def) throw new AppError('not_found', `Unknown object "${name}"`);
   return def;
 };
+
+/** The values a select field may hold (an order's currencies). */
+const currencyList = (def: ObjectDef): string[] => (fieldOf(def, 'currency')?.options ?? []).map((o) => o.value);
 
 const hidden = (principal: Principal, object: string, field: string) => (principal.permissions[object]?.deny.read ?? []).includes(field);
 
@@ -122,26 +125,31 @@ registerMetric({
     const split = !hidden(principal, 'opportunity', 'stageId');
     const showAmount = !hidden(principal, 'opportunity', 'amount');
     const showWeighted = showAmount && !hidden(principal, 'opportunity', 'probability');
-    // Weighted = Σ amount × probability (a percentage; the stage's when the opportunity has none).
-    const aggregate = `count(*)::int as n, sum(t.amount) as amount, sum(t.amount * coalesce(t.probability, s.probability) / 100) as weighted
-                         from opportunity t join sales_stage s on s.id = t.stage_id
-                        where ${where.text} and t.status = 'open' and t.currency = ?`;
+    // Weighted = Σ amount × probability (a percentage; the stage's when the opportunity has none),
+    // added per stage first so no row needs its stage: Σ amount × own probability, plus the
+    // stage's probability × Σ amount of those without one.
+    const rows = await runSql<{ name: string | null; name_en: string | null; n: number; amount: string; weighted: string }>(em, {
+      text: `with f as (
+               select t.stage_id, count(*)::int as n, sum(t.amount) as amount, sum(t.amount * t.probability) as weighted_own,
+                      sum(t.amount) filter (where t.probability is null) as amount_unset
+                 from opportunity t
+                where ${where.text} and t.status = 'open' and t.currency = ?
+                group by t.stage_id),
+             s as (
+               select st.name, st.name_en, st.sort_order, st.active, f.n, f.amount,
+                      (coalesce(f.weighted_own, 0) + coalesce(f.amount_unset, 0) * st.probability) / 100 as weighted
+                 from sales_stage st left join f on f.stage_id = st.id)
+             ${
+               split
+                 ? // Every stage in use in stage order, empty ones included (a funnel has no gaps); a retired one only while open opportunities hold it.
+                   `select name, name_en, coalesce(n, 0)::int as n, ${money('amount')} as amount, ${money('weighted')} as weighted
+                      from s where active or n is not null order by sort_order, name`
+                 : `select null as name, null as name_en, n, ${money('amount')} as amount, ${money('weighted')} as weighted
+                      from (select sum(n)::int as n, sum(amount) as amount, sum(weighted) as weighted from s) x where n > 0`
+             }`,
+      bindings: [...where.bindings, currency],
+    });
     const locale = localeOf(principal.locale);
-    type Row = { name: string | null; name_en: string | null; n: number; amount: string; weighted: string };
-    const rows = split
-      ? // Every stage in use in stage order, empty ones included (a funnel has no gaps); a retired stage only while open opportunities hold it.
-        await runSql<Row>(em, {
-          text: `with f as (select t.stage_id, ${aggregate} group by t.stage_id)
-                 select s.name, s.name_en, coalesce(f.n, 0)::int as n, ${money('f.amount')} as amount, ${money('f.weighted')} as weighted
-                   from sales_stage s left join f on f.stage_id = s.id
-                  where s.active or f.n is not null
-                  order by s.sort_order, s.name`,
-          bindings: [...where.bindings, currency],
-        })
-      : await runSql<Row>(em, {
-          text: `select null as name, null as name_en, n, ${money('amount')} as amount, ${money('weighted')} as weighted from (select ${aggregate}) f where n > 0`,
-          bindings: [...where.bindings, currency],
-        });
     return {
       columns: [
         { name: 'stage', label: l('Stage', '销售阶段'), type: 'text' },
@@ -221,25 +229,43 @@ registerMetric({
   async compute(em, principal): Promise<MetricResult> {
     const def = objectDef('salesOrder');
     const where = await readableWhere(em, def, principal, {});
-    const [start, end] = relativeRange('thisYear', 0);
     const cols: MetricResult['columns'] = [{ name: 'customer', label: l('Customer', '客户'), type: 'text' }, columns.currency, columns.amount('Order amount', '订单金额')];
     // A ranking by a hidden amount (or across currencies) would tell what it hides: none then.
     if (hidden(principal, 'salesOrder', 'total') || hidden(principal, 'salesOrder', 'currency')) return { columns: cols, rows: [] };
     const split = !hidden(principal, 'salesOrder', 'customerId');
+    const [start, end] = relativeRange('thisYear', 0);
+    const key = split ? 't.customer_id' : 'null::uuid';
     // The ten largest per currency: amounts in different currencies are not ranked together.
-    const rows = await runSql<{ customer: string | null; currency: string; amount: string }>(em, {
-      text: `with s as (
-               select ${split ? 't.customer_id' : 'null::uuid'} as customer_id, t.currency, sum(t.total) as amount
-                 from sales_order t
-                where ${where.text} and ${billable} and t.date >= ?::date and t.date < ?::date
-                group by 1, 2),
-             r as (select s.*, row_number() over (partition by s.currency order by s.amount desc, s.customer_id) as rank from s)
-             select c.name as customer, r.currency, ${money('r.amount')} as amount
-               from r left join customer c on c.id = r.customer_id
-              where r.rank <= 10
-              order by r.currency, r.amount desc, c.name`,
-      bindings: [...where.bindings, start, end],
-    });
+    // Names are looked up for the winners only.
+    const rows =
+      levelFor(principal, def, 'read') === 'all'
+        ? // Everybody's orders: per currency, this year's sales in customer order are added up as
+          // they stream by and only the ten largest sums are kept — no hash or sort of every
+          // customer. `extract(year …)` is spelled as the proposed index spells it.
+          await runSql<{ customer: string | null; currency: string; amount: string }>(em, {
+            text: `select (select c.name from customer c where c.id = x.customer_id) as customer, cur.currency, ${money('x.amount')} as amount
+                     from (values ${currencyList(def).map(() => '(?)').join(', ')}) cur(currency)
+                    cross join lateral (
+                      select ${key} as customer_id, sum(t.total) as amount
+                        from sales_order t
+                       where ${where.text} and ${billable} and t.currency = cur.currency and extract(year from t.date) = ?
+                       group by 1 order by 2 desc, 1 limit 10) x
+                    order by cur.currency, x.amount desc, customer`,
+            bindings: [...currencyList(def), ...where.bindings, Number(start.slice(0, 4))],
+          })
+        : // A department's or one's own orders: few enough to add up by a date range of the scope's index.
+          await runSql<{ customer: string | null; currency: string; amount: string }>(em, {
+            text: `with s as (
+                     select ${key} as customer_id, t.currency, sum(t.total) as amount
+                       from sales_order t
+                      where ${where.text} and ${billable} and t.date >= ?::date and t.date < ?::date
+                      group by 1, 2),
+                   r as (select s.*, row_number() over (partition by s.currency order by s.amount desc, s.customer_id) as rank from s)
+                   select (select c.name from customer c where c.id = r.customer_id) as customer, r.currency, ${money('r.amount')} as amount
+                     from r where r.rank <= 10
+                    order by r.currency, r.amount desc, customer`,
+            bindings: [...where.bindings, start, end],
+          });
     return { columns: cols, rows: rows.map((r) => [r.customer, r.currency, r.amount]) };
   },
 });

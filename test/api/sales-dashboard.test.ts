@@ -340,6 +340,10 @@ describe('sales dashboard figures', () => {
     expect(bySp.rows.map((r) => r[1])).toEqual([...new Set(bySp.rows.map((r) => r[1]))]);
     const funnel = await metric(blind.client, 'sales.funnel');
     expect(funnel.rows[0]).toEqual(['初步接洽', 2, '15000.00', null]);
+    // Without the stage: one row for every open opportunity in the currency, weighted as a whole
+    // (1000 + 83.3325 + 6700 + 0.01 + 500, rounded once).
+    const noStage = await s.person(t, { opportunity: { read: 'all', deny: { read: ['stageId'] } } });
+    expect((await metric(noStage.client, 'sales.funnel')).rows).toEqual([[null, 6, '35333.38', '8283.34']]);
   });
 
   it('exports a sales metric to xlsx: labels in the chosen language, money as numbers', async () => {
