@@ -197,6 +197,9 @@ export class SharedDoc implements LogOwner {
   private cutSeq = 0;
   private savedTimer: NodeJS.Timeout | null = null;
   private lastSavedAt = 0;
+  /** Updates of this event-loop turn, sent together by sendOutbox(). */
+  private outbox: { update: Uint8Array; from: Conn | null }[] = [];
+  private outboxTimer: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly host: DocHost,
@@ -452,11 +455,30 @@ export class SharedDoc implements LogOwner {
   // ---------------------------------------------------------------- changes
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
-    const msg = encodeUpdate(update);
-    for (const c of this.conns) if (c !== origin) c.send(msg);
+    this.outbox.push({ update, from: origin instanceof Conn ? origin : null });
+    this.outboxTimer ??= setImmediate(() => this.sendOutbox());
     const userId = origin instanceof Conn ? origin.userId : origin instanceof RelayOrigin ? origin.userId : null;
     this.host.updates.add(this, update, userId);
     if (!(origin instanceof RelayOrigin)) this.host.relay?.publish(this.name, relayUpdate, userId, update);
+  }
+
+  /**
+   * Sends this turn's updates to the connections: one message each, the updates merged when
+   * several piled up (a busy moment), none of a connection's own updates back to it.
+   */
+  private sendOutbox(): void {
+    this.outboxTimer = null;
+    const batch = this.outbox;
+    this.outbox = [];
+    if (!batch.length || this.state === 'gone') return;
+    const all = encodeUpdate(batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update)));
+    for (const c of this.conns) {
+      if (!batch.some((b) => b.from === c)) c.send(all);
+      else {
+        const others = batch.filter((b) => b.from !== c).map((b) => b.update);
+        if (others.length) c.send(encodeUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)));
+      }
+    }
   }
 
   /** Which fields a transaction touched; top-level types other than `fields` are foreign. */
@@ -888,6 +910,8 @@ export class SharedDoc implements LogOwner {
   private clearTimers(): void {
     for (const t of [this.writeTimer, this.backstopTimer, this.unloadTimer, this.savedTimer]) if (t) clearTimeout(t);
     this.writeTimer = this.backstopTimer = this.unloadTimer = this.savedTimer = null;
+    if (this.outboxTimer) clearImmediate(this.outboxTimer);
+    this.outboxTimer = null;
   }
 
   private discard(): void {
