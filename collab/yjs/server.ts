@@ -125,6 +125,7 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
       return refuse(socket, 404);
     }
     // Origin and session first: nothing about records is revealed to a stranger.
+    const authAt = Date.now();
     const auth = await authenticateUpgrade(req, services);
     if (!auth.ok) return refuse(socket, auth.reason === 'origin' ? 403 : 401);
     const parsed = parseDocName(raw);
@@ -138,6 +139,8 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
     const editable = level !== 'none' && (await findRecord(em, def, auth.principal, parsed.id, level)) !== null;
     if (closing) return refuse(socket, 503);
     if (socket.destroyed) return;
+    // The session may have ended while we were checking (its event found no connection to close).
+    if (endedSince(auth.principal.userId, auth.sessionId, authAt)) return refuse(socket, 401);
     wss.handleUpgrade(req, socket, head, (ws) => {
       void track(connect(ws, new Conn(ws, auth.principal, auth.sessionId, !editable), def, parsed.id));
     });
@@ -209,10 +212,22 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
 
   // ------------------------------------------------------------ events
 
+  // Sessions that ended lately, for upgrades authenticated just before the end.
+  const endedSessions = new Map<string, number>();
+  const revokedUsers = new Map<string, { at: number; except?: string }>();
+  function endedSince(userId: string, sessionId: string, since: number): boolean {
+    const cutoff = Date.now() - 60_000;
+    for (const [k, at] of endedSessions) if (at < cutoff) endedSessions.delete(k);
+    for (const [k, r] of revokedUsers) if (r.at < cutoff) revokedUsers.delete(k);
+    const revoked = revokedUsers.get(userId);
+    return (endedSessions.get(sessionId) ?? 0) >= since || (revoked !== undefined && revoked.at >= since && revoked.except !== sessionId);
+  }
   const offSessionEnded = services.bus.on('session.ended', ({ sessionId }) => {
+    endedSessions.set(sessionId, Date.now());
     for (const c of conns) if (c.sessionId === sessionId) c.close(closeCodes.sessionEnded, 'session ended');
   });
   const offRevoked = services.bus.on('user.sessionsRevoked', ({ userId, exceptSessionId }) => {
+    revokedUsers.set(userId, { at: Date.now(), except: exceptSessionId });
     for (const c of conns) if (c.userId === userId && c.sessionId !== exceptSessionId) c.close(closeCodes.sessionEnded, 'session ended');
   });
 
