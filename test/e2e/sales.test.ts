@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, launchBrowser, startE2EServer } from './browser';
 
@@ -60,7 +61,7 @@ beforeAll(async () => {
   stack = await startE2EServer();
   browser = await launchBrowser();
   sellerCtx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-  viewerCtx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+  viewerCtx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   seller = await sellerCtx.newPage();
   viewer = await viewerCtx.newPage();
   await signIn(seller, 'admin', ADMIN_PASSWORD);
@@ -262,6 +263,13 @@ describe('sales in Chromium', () => {
     await expect.poll(() => text(receipts.getByTestId('this-month-amount'))).toBe('¥1,000.00');
     console.log(`dashboard: receipts this month changed ${Date.now() - t0} ms after the order card showed the receipt`);
     expect(await viewer.evaluate(() => performance.getEntriesByType('navigation').length + ':' + location.href)).toBe(before);
+    // The figure exports to Excel as shown.
+    const [download] = await Promise.all([viewer.waitForEvent('download'), receipts.getByTestId('metric-export-sales.receiptsMonthly').click()]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await download.path())!);
+    const rows: unknown[][] = [];
+    workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    expect(rows.slice(1)).toContainEqual(['thisMonth', 'CNY', 1, 1000]);
     // Ageing and top customers carry the balance and the sale.
     await expect.poll(() => text(viewer.getByTestId('metric-table-sales.receivablesAgeing'))).toMatch(/1,827\.50/);
 

@@ -17,10 +17,15 @@ import { can } from '../../session';
 /** `/system/sales-stages` — the pipeline's stages: rename in both languages, reorder, add, retire, win probability. */
 export function StagesPage() {
   const [stages, setStages] = createStore<Stage[]>([]);
+  // Only the latest load lands, and none while a reorder is on its way: an older answer must not
+  // put back an order the user has just changed.
+  let loadSeq = 0;
+  let reordering = 0;
   const [loaded, { refetch }] = createResource(async () => {
+    const mine = ++loadSeq;
     try {
       const list = await loadStages();
-      setStages(reconcile(list, { key: 'id' }));
+      if (mine === loadSeq && reordering === 0) setStages(reconcile(list, { key: 'id' }));
       return { error: null as unknown };
     } catch (e) {
       return { error: e };
@@ -55,6 +60,7 @@ export function StagesPage() {
     const before = stages.map((s) => s.id);
     if (ids.join() === before.join()) return;
     setBusy(true);
+    reordering++;
     // Shown at once; put back if the server says no.
     setStages(reconcile(ids.map((id) => stages.find((s) => s.id === id)!), { key: 'id' }));
     try {
@@ -64,6 +70,7 @@ export function StagesPage() {
       setStages(reconcile(before.map((id) => stages.find((s) => s.id === id)!), { key: 'id' }));
       toast(errorText(e), 'error');
     } finally {
+      reordering--;
       setBusy(false);
       void refetch();
     }
