@@ -27,8 +27,8 @@ const statusBadge: Record<string, string> = { draft: 'badge-muted', confirmed: '
 
 /**
  * A sales order's lines, totals and actions on its card. Line amounts and the total are the
- * server's (exact decimals); each line edit is sent at once as a change to the order's current
- * lines, so people editing the same order together do not undo each other's lines.
+ * server's (exact decimals); each line edit is sent at once and touches that line only, so people
+ * editing the same order together do not undo each other's lines. Others' edits arrive live.
  */
 export function OrderPanel(props: { order: Order; editable: boolean; onOrder: (o: Order) => void; onRefresh: () => void }) {
   const uid = createUniqueId();
