@@ -314,9 +314,10 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
       for (const { name, object, recordId } of list) {
         if (closing) return;
         const def = findObject(object);
-        if (!def) continue;
         try {
-          await withDoc(def, recordId, (doc) => doc.writeBack());
+          // A custom business type removed since: its records and their docs are gone.
+          if (!def) await deleteDocRows(fork(), name);
+          else await withDoc(def, recordId, (doc) => doc.writeBack());
           log.info({ doc: name }, 'co-edited doc recovered');
         } catch (err) {
           if (!(err instanceof RecordGone)) log.error({ err, doc: name }, 'recovering a co-edited doc failed');

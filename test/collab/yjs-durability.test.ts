@@ -72,8 +72,12 @@ async function killAndRestart(env: Record<string, string>) {
     const created = await api(server.url, cookie, 'POST', '/records/customer', { name: 'Durable Co', notes: '' });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
+    // The typist is not the administrator, so the recovered write names the right user.
+    const group = await api(server.url, cookie, 'POST', '/groups', { name: 'Typists', permissions: { customer: { read: 'all', edit: 'all' } } });
+    const typist = await api(server.url, cookie, 'POST', '/users', { login: 'typist', password: 'typist-pass-123', groupIds: [group.body.id] });
+    expect(typist.status).toBe(201);
 
-    const { acknowledged, typed } = await typeUntilKilled(server, cookie, id);
+    const { acknowledged, typed } = await typeUntilKilled(server, await loginCookie(server.url, 'typist', 'typist-pass-123'), id);
     expect(acknowledged.length).toBeGreaterThan(50);
 
     server = await spawnServer(env);
@@ -87,6 +91,8 @@ async function killAndRestart(env: Record<string, string>) {
       // The restarted node wrote back what the killed one had not.
       await expect.poll(async () => (await api(server.url, cookie, 'GET', `/records/customer/${id}`)).body.notes).toBe(text);
       expect(fresh.text('notes')).toBe(text);
+      const ops = await api(server.url, cookie, 'GET', `/logs/operations?recordId=${id}&action=update&limit=1`);
+      expect(ops.body.items[0]).toMatchObject({ userId: typist.body.id, channel: 'collab', changes: { notes: { new: text } } });
     } finally {
       fresh.destroy();
     }
