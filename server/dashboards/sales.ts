@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import type { MetricParams, MetricResult } from '../../collab/channels/events';
+import type { MetricResult } from '../../collab/channels/events';
 import { runSql } from '../../db/sql';
 import { AppError } from '../errors';
 import { fieldOf, findObject } from '../records/registry';
@@ -60,7 +60,7 @@ async function monthly(em: EntityManager, principal: Principal, object: 'salesOr
   const [lastStart] = relativeRange('lastMonth', 0);
   const split = !hidden(principal, object, 'currency');
   const showAmount = split && !hidden(principal, object, amountField);
-  const amount = `t.${amountField === 'total' ? 'total' : 'amount'}`;
+  const amount = `t.${amountField}`;
   const rows = await runSql<{ currency: string | null; n_this: number; n_last: number; a_this: string; a_last: string }>(em, {
     text: `select ${split ? 't.currency' : 'null'} as currency,
                   (count(*) filter (where t.date >= ?::date))::int as n_this, (count(*) filter (where t.date < ?::date))::int as n_last,
