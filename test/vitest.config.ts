@@ -6,7 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: a 2-core CI machine runs two files, their servers and a browser at once.
+    testTimeout: 90_000,
     hookTimeout: 120_000,
     // Browser steps on a loaded 2-core CI machine can take seconds; polls wait up to 10 s.
     expect: { poll: { timeout: 10_000, interval: 100 } },

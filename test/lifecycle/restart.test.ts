@@ -57,7 +57,7 @@ describe('embedded database across restarts', { timeout: 120_000 }, () => {
       const started = () =>
         fs.existsSync(path.join(freshDir, 'PG_VERSION')) ||
         fs.readdirSync(path.dirname(freshDir)).some((f) => f.startsWith(`${path.basename(freshDir)}.init-`));
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (!started() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(started()).toBe(true);
       await new Promise((r) => setTimeout(r, 100));
@@ -73,5 +73,5 @@ describe('embedded database across restarts', { timeout: 120_000 }, () => {
     } finally {
       fs.rmSync(freshDir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
