@@ -416,7 +416,7 @@ export async function benchSales(): Promise<string[]> {
     if (own.permissions.salesOrder?.read !== 'own') throw new Error(`${OWN_USER} should read sales orders at the own level, not "${own.permissions.salesOrder?.read}"`);
     const [{ mine }] = await query<{ mine: string }>(e, `select count(*) as mine from sales_order where owner_id = ?`, [own.employeeId]);
     const n = (k: string) => Number(counts[k]).toLocaleString('en');
-    const dataLine = `sales data: ${n('lines')} order lines, ${n('orders')} orders, ${n('receipts')} receipts, ${n('receivables')} receivables (${n('open_receivables')} open), ${n('opportunities')} opportunities, ${n('contracts')} contracts; database ${counts.size}${sales.reused ? '' : `; sales rows generated in ${sales.seconds.toFixed(0)} s`}; own-level "${OWN_USER}" owns ${Number(mine).toLocaleString('en')} orders`;
+    const dataLine = `sales data (PostgreSQL, ${new URL(gen.url).pathname.slice(1)}): ${n('lines')} order lines, ${n('orders')} orders, ${n('receipts')} receipts, ${n('receivables')} receivables (${n('open_receivables')} open), ${n('opportunities')} opportunities, ${n('contracts')} contracts; database ${counts.size}${sales.reused ? '' : `; sales rows generated in ${sales.seconds.toFixed(0)} s`}; own-level "${OWN_USER}" owns ${Number(mine).toLocaleString('en')} orders`;
     console.log(dataLine);
     lines.push(dataLine);
 
