@@ -2,6 +2,12 @@
 // actions, stage order and history, receipt defaults, a customer's purchases and balance.
 import { client, unwrap } from './client';
 import type { Rec } from './types';
+// Shapes the server answers with, shared by type only (no server code reaches the bundle).
+import type { ReceiptDefaults } from '../../server/sales/receivables';
+import type { StageTotal, StageVisit } from '../../server/sales/stages';
+import type { PurchasedLine, PurchasedProduct } from '../../server/sales/orders';
+
+export type { PurchasedLine, PurchasedProduct, ReceiptDefaults, StageTotal, StageVisit };
 
 /** A line of a sales order as the server presents it (amount computed there). */
 export type OrderLine = Rec & {
@@ -35,35 +41,7 @@ export type Order = Rec & {
 /** What a line of a PATCH says: `id` keeps (and updates) that line, no id adds one. */
 export type LineInput = { id?: string; [field: string]: unknown };
 
-export type ReceiptDefaults = {
-  customerId: string;
-  customerName: string | null;
-  currency: string;
-  amount: string;
-  received: string;
-  balance: string;
-  receivableId: string;
-  status: string;
-};
 
-export type StageVisit = { stageId: string | null; stageName: string | null; stageNameEn: string | null; enteredAt: string; leftAt: string | null; durationMs: number; userLogin: string | null };
-export type StageTotal = { stageId: string | null; stageName: string | null; stageNameEn: string | null; visits: number; durationMs: number };
-
-export type PurchasedLine = {
-  lineId: string;
-  orderId: string;
-  orderCode: string;
-  date: string | null;
-  productId: string;
-  productCode: string;
-  productName: string;
-  unit: string | null;
-  quantity: number;
-  unitPrice: string | null;
-  amount: string | null;
-  currency: string;
-};
-export type PurchasedProduct = { productId: string; productCode: string; productName: string; currency: string; quantity: number; amount: string | null; orders: number; lastDate: string | null };
 export type CurrencyBalance = { currency: string; receivables: number; amount: string; received: string; balance: string; open: number };
 
 const order = client.records.salesOrder;
