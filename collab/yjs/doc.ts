@@ -10,7 +10,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Services } from '../../server/context';
 import type { RecordChanged } from '../../server/events';
-import { loadPrincipal, type Principal } from '../../server/auth/principal';
+import type { Principal } from '../../server/auth/principal';
 import { AppError, type FieldErrorCode } from '../../server/errors';
 import { findRecord, type RecordDto } from '../../server/records/query';
 import { findObject } from '../../server/records/registry';
@@ -59,6 +59,8 @@ export type DocHost = {
   relay: YjsRelay | null;
   options: YjsOptions;
   fork(): EntityManager;
+  /** A user's current rights for a write-back (null when disabled); loaded afresh every few seconds. */
+  principal(userId: string): Promise<Principal | null>;
   /** The doc unloaded or was discarded: drop it from the registry. */
   forget(doc: SharedDoc): void;
 };
@@ -755,7 +757,7 @@ export class SharedDoc implements LogOwner {
 
   private async writeAs(userId: string, names: string[], row: RecordDto): Promise<void> {
     const { bus } = this.host.services;
-    const principal = await loadPrincipal(this.host.fork(), userId);
+    const principal = await this.host.principal(userId);
     if (!principal) {
       // The user was disabled meanwhile: their unsaved edits are not written.
       this.restore(row, names);

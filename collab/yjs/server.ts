@@ -10,12 +10,14 @@ import { findRecord, levelFor } from '../../server/records/query';
 import { findObject } from '../../server/records/registry';
 import type { ObjectDef } from '../../server/records/types';
 import { authenticateUpgrade } from '../auth';
+import { loadPrincipal, type Principal } from '../../server/auth/principal';
 import { Conn, defaultOptions, RecordGone, SharedDoc, type DocHost, type YjsOptions } from './doc';
 import { closeCodes, docNameOf, encodeNotice, parseDocName } from './protocol';
 import { YjsRelay } from './relay';
 import { deleteDocRows, docsToRecover, storedDocs, UpdateLog } from './store';
 
 const PATH = '/collab/';
+const PRINCIPAL_TTL_MS = 5000;
 
 /** What tests and benchmarks may look at. */
 export type YjsServer = {
@@ -45,6 +47,9 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
   const work = new Set<Promise<unknown>>();
   let closing = false;
 
+  // Write-backs run about once a second per doc being typed in: the writer's rights are read
+  // again when older than a few seconds (and at once after a sign-out or a disabled account).
+  const principals = new Map<string, { at: number; principal: Promise<Principal | null> }>();
   const host: DocHost = {
     services,
     log,
@@ -52,6 +57,17 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
     relay,
     options,
     fork,
+    principal(userId) {
+      const cached = principals.get(userId);
+      if (cached && Date.now() - cached.at < PRINCIPAL_TTL_MS) return cached.principal;
+      if (principals.size > 1000) principals.clear();
+      const principal = loadPrincipal(fork(), userId).catch((err: unknown) => {
+        principals.delete(userId);
+        throw err;
+      });
+      principals.set(userId, { at: Date.now(), principal });
+      return principal;
+    },
     forget(doc) {
       if (docs.get(doc.name) === doc) docs.delete(doc.name);
     },
@@ -228,6 +244,7 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
   });
   const offRevoked = services.bus.on('user.sessionsRevoked', ({ userId, exceptSessionId }) => {
     revokedUsers.set(userId, { at: Date.now(), except: exceptSessionId });
+    principals.delete(userId);
     for (const c of conns) if (c.userId === userId && c.sessionId !== exceptSessionId) c.close(closeCodes.sessionEnded, 'session ended');
   });
 
