@@ -713,8 +713,8 @@ export class SharedDoc implements LogOwner {
    * `collab`). A value the write path refuses is set back to the column's in the doc and its
    * editor is told. Then records how far the update log is written back. Run in the queue.
    */
-  async writeBack(): Promise<void> {
-    if (this.state === 'gone' || this.state === 'loading') return;
+  async writeBack(): Promise<boolean> {
+    if (this.state === 'gone' || this.state === 'loading') return false;
     if (this.writeTimer) {
       clearTimeout(this.writeTimer);
       this.writeTimer = null;
@@ -725,7 +725,7 @@ export class SharedDoc implements LogOwner {
       const upTo = this.maxPersistedId;
       const em = this.host.fork();
       const row = await findRecord(em, this.def, null, this.recordId);
-      if (!row) return; // deleted: the record.changed delete event discards the doc
+      if (!row) return false; // deleted: the record.changed delete event discards the doc
       const byEditor = new Map<string, string[]>();
       const orphans: string[] = [];
       let fallback: string | null | undefined;
@@ -742,6 +742,7 @@ export class SharedDoc implements LogOwner {
       if (orphans.length) this.restore(row, orphans);
       for (const [userId, names] of byEditor) await this.writeAs(userId, names, row);
       await markWrittenBack(em, this.name, upTo);
+      return true;
     } catch (err) {
       // The database is away: nothing is lost (the log has it); try again a little later.
       this.host.log.error({ err, doc: this.name }, 'writing a co-edited doc back failed; retrying');
@@ -752,6 +753,7 @@ export class SharedDoc implements LogOwner {
           void this.enqueue(() => this.writeBack());
         }, 2000);
       }
+      return false;
     }
   }
 

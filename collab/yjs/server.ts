@@ -334,8 +334,17 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
         try {
           // A custom business type removed since: its records and their docs are gone.
           if (!def) await deleteDocRows(fork(), name);
-          else await withDoc(def, recordId, (doc) => doc.writeBack());
-          log.info({ doc: name }, 'co-edited doc recovered');
+          else {
+            // A few tries while the database settles; what is left waits for the next start.
+            let done = false;
+            for (let attempt = 0; attempt < 3 && !done && !closing; attempt++) {
+              if (attempt) await new Promise((r) => setTimeout(r, 2000));
+              await withDoc(def, recordId, async (doc) => {
+                done = await doc.writeBack();
+              });
+            }
+            log.info({ doc: name, done }, 'co-edited doc recovered');
+          }
         } catch (err) {
           if (!(err instanceof RecordGone)) log.error({ err, doc: name }, 'recovering a co-edited doc failed');
         }
