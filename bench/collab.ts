@@ -285,24 +285,6 @@ export async function benchCollab(): Promise<string[]> {
     // Let those docs unload (write-back, compaction) before timing anything.
     await sleep(UNLOAD_WAIT_MS);
 
-    // Idle Socket.IO sockets on node 2 (fresh: its memory growth is theirs), and a co-edit meanwhile.
-    const rssBeforeIdle = rssMb(pid2);
-    const sockets = await idleSockets(node2, cookie2, IDLE_SOCKETS);
-    await sleep(1000);
-    const rssIdle = rssMb(pid2);
-    const x = openCollab(node2.url, `customer:${card}`, cookie2);
-    const y = openCollab(node2.url, `customer:${card}`, cookie2);
-    await Promise.all([x.synced, y.synced]);
-    const withIdle = await coEditLatencies(x, y, Math.min(200, LATENCY_RUNS));
-    x.destroy();
-    y.destroy();
-    for (const s of sockets) s.close();
-    await sleep(UNLOAD_WAIT_MS);
-    const idleLine = `idle Socket.IO sockets held by one node: ${sockets.length}/${IDLE_SOCKETS} (aim ${budgets.idle}); node RSS +${(rssIdle - rssBeforeIdle).toFixed(0)} MB (${(((rssIdle - rssBeforeIdle) * 1024) / Math.max(1, sockets.length)).toFixed(1)} kB/socket); co-edit p99 meanwhile ${ms(p(withIdle, 99))}`;
-    console.log(idleLine);
-    lines.push(idleLine);
-    rows.push([`idle Socket.IO sockets (aim ${budgets.idle})`, `${sockets.length} held, co-edit p99 ${ms(p(withIdle, 99))}`, `—`, `${(((rssIdle - rssBeforeIdle) * 1024) / Math.max(1, sockets.length)).toFixed(1)} kB/socket`]);
-
     // Latency: bare echo, one node, two nodes.
     const bare = await echoLatencies(echo.url, LATENCY_RUNS);
     const a = openCollab(node1.url, `customer:${card}`, cookie1);
@@ -342,6 +324,25 @@ export async function benchCollab(): Promise<string[]> {
       await sleep(UNLOAD_WAIT_MS);
     }
     rows.push([`active co-editors with p99 < ${budgets.activeP99} ms (aim ${budgets.editors})`, held ? `${held} (p99 ${ms(heldP99)})` : `fewer than ${EDITOR_LEVELS[0]}`, `relay held ${bareHeld || `fewer than ${EDITOR_LEVELS[0]}`}`, `—`]);
+    // Idle Socket.IO sockets on node 2 (its memory growth is theirs), and a co-edit meanwhile.
+    // Last: thousands of sockets closing leave work behind that would skew what follows.
+    const rssBeforeIdle = rssMb(pid2);
+    const sockets = await idleSockets(node2, cookie2, IDLE_SOCKETS);
+    await sleep(1000);
+    const rssIdle = rssMb(pid2);
+    const x = openCollab(node2.url, `customer:${card}`, cookie2);
+    const y = openCollab(node2.url, `customer:${card}`, cookie2);
+    await Promise.all([x.synced, y.synced]);
+    const withIdle = await coEditLatencies(x, y, Math.min(200, LATENCY_RUNS));
+    x.destroy();
+    y.destroy();
+    for (const s of sockets) s.close();
+    await sleep(UNLOAD_WAIT_MS);
+    const idleLine = `idle Socket.IO sockets held by one node: ${sockets.length}/${IDLE_SOCKETS} (aim ${budgets.idle}); node RSS +${(rssIdle - rssBeforeIdle).toFixed(0)} MB (${(((rssIdle - rssBeforeIdle) * 1024) / Math.max(1, sockets.length)).toFixed(1)} kB/socket); co-edit p99 meanwhile ${ms(p(withIdle, 99))}`;
+    console.log(idleLine);
+    lines.push(idleLine);
+    rows.push([`idle Socket.IO sockets (aim ${budgets.idle})`, `${sockets.length} held, co-edit p99 ${ms(p(withIdle, 99))}`, `—`, `${(((rssIdle - rssBeforeIdle) * 1024) / Math.max(1, sockets.length)).toFixed(1)} kB/socket`]);
+
     rows.push(['memory per open doc (its connection included)', `${perDocKb.toFixed(0)} kB`, `—`, `—`]);
 
     const load = `machine load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores (other work on the machine skews every figure)`;

@@ -24,7 +24,7 @@ import { appendUpdate, compact, deleteDocRows, lastEditor, lockAndRead, markWrit
 export type YjsOptions = {
   /** Write-back waits this long after the last local edit… */
   debounceMs: number;
-  /** …but never longer than this after the first one. */
+  /** …but never longer than about this after the first one (±25 %, so docs spread out). */
   maxWaitMs: number;
   /** Edits relayed from another node are written back here too after this long, in case that node died. */
   backstopMs: number;
@@ -179,6 +179,7 @@ export class SharedDoc implements LogOwner {
   private writeTimer: NodeJS.Timeout | null = null;
   private firstDirtyAt = 0;
   private lastDirtyAt = 0;
+  private maxWait = 0;
   private lastRelayAt = 0;
   private backstopTimer: NodeJS.Timeout | null = null;
   private unloadTimer: NodeJS.Timeout | null = null;
@@ -200,7 +201,7 @@ export class SharedDoc implements LogOwner {
   private savedTimer: NodeJS.Timeout | null = null;
   private lastSavedAt = 0;
   /** Updates of this event-loop turn, sent together by sendOutbox(). */
-  private outbox: { update: Uint8Array; from: Conn | null }[] = [];
+  private outbox: { update: Uint8Array; from: Conn | null; userId: string | null; relayed: boolean }[] = [];
   private outboxTimer: NodeJS.Immediate | null = null;
 
   constructor(
@@ -457,11 +458,10 @@ export class SharedDoc implements LogOwner {
   // ---------------------------------------------------------------- changes
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
-    this.outbox.push({ update, from: origin instanceof Conn ? origin : null });
-    this.outboxTimer ??= setImmediate(() => this.sendOutbox());
     const userId = origin instanceof Conn ? origin.userId : origin instanceof RelayOrigin ? origin.userId : null;
+    this.outbox.push({ update, from: origin instanceof Conn ? origin : null, userId, relayed: origin instanceof RelayOrigin });
+    this.outboxTimer ??= setImmediate(() => this.sendOutbox());
     this.host.updates.add(this, update, userId);
-    if (!(origin instanceof RelayOrigin)) this.host.relay?.publish(this.name, relayUpdate, userId, update);
   }
 
   /**
@@ -473,14 +473,21 @@ export class SharedDoc implements LogOwner {
     const batch = this.outbox;
     this.outbox = [];
     if (!batch.length || this.state === 'gone') return;
-    const all = encodeUpdate(batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update)));
+    const merge = (updates: Uint8Array[]) => (updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+    const all = encodeUpdate(merge(batch.map((b) => b.update)));
     for (const c of this.conns) {
       if (!batch.some((b) => b.from === c)) c.send(all);
       else {
         const others = batch.filter((b) => b.from !== c).map((b) => b.update);
-        if (others.length) c.send(encodeUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)));
+        if (others.length) c.send(encodeUpdate(merge(others)));
       }
     }
+    // To the other nodes, what did not come from them: one message per user whose edits these are.
+    const { relay } = this.host;
+    if (!relay) return;
+    const byUser = new Map<string | null, Uint8Array[]>();
+    for (const b of batch) if (!b.relayed) byUser.set(b.userId, [...(byUser.get(b.userId) ?? []), b.update]);
+    for (const [userId, updates] of byUser) relay.publish(this.name, relayUpdate, userId, merge(updates));
   }
 
   /** Which fields a transaction touched; top-level types other than `fields` are foreign. */
@@ -676,16 +683,19 @@ export class SharedDoc implements LogOwner {
     if (this.state !== 'ready') return;
     const now = Date.now();
     this.lastDirtyAt = now;
-    if (!this.firstDirtyAt) this.firstDirtyAt = now;
+    if (!this.firstDirtyAt) {
+      this.firstDirtyAt = now;
+      // Spread: docs typed in since the same moment do not all write back in the same instant.
+      this.maxWait = this.host.options.maxWaitMs * (0.75 + Math.random() * 0.5);
+    }
     if (!this.writeTimer) this.armWriteBack(this.host.options.debounceMs);
   }
 
   private armWriteBack(wait: number): void {
     this.writeTimer = setTimeout(() => {
       this.writeTimer = null;
-      const { debounceMs, maxWaitMs } = this.host.options;
       const now = Date.now();
-      const due = Math.min(this.lastDirtyAt + debounceMs, this.firstDirtyAt + maxWaitMs);
+      const due = Math.min(this.lastDirtyAt + this.host.options.debounceMs, this.firstDirtyAt + this.maxWait);
       if (due > now) return this.armWriteBack(due - now);
       this.firstDirtyAt = 0;
       void this.enqueue(() => this.writeBack());
@@ -914,8 +924,11 @@ export class SharedDoc implements LogOwner {
   private clearTimers(): void {
     for (const t of [this.writeTimer, this.backstopTimer, this.unloadTimer, this.savedTimer]) if (t) clearTimeout(t);
     this.writeTimer = this.backstopTimer = this.unloadTimer = this.savedTimer = null;
-    if (this.outboxTimer) clearImmediate(this.outboxTimer);
-    this.outboxTimer = null;
+    // What this turn changed still goes out (to the other nodes above all) before the doc goes.
+    if (this.outboxTimer) {
+      clearImmediate(this.outboxTimer);
+      this.sendOutbox();
+    }
   }
 
   private discard(): void {

@@ -222,8 +222,18 @@ export class UpdateLog {
 
   /** One INSERT for the batch; returns the highest row id and the row count per doc name. */
   private async write(batch: Entry[]): Promise<Map<string, { maxId: number; rows: number }>> {
-    const values = batch.map(() => `(?::varchar, ?::bytea, ?::uuid, ?::int)`).join(', ');
-    const bindings = batch.flatMap((e, i) => [e.owner.name, Buffer.from(e.data), e.userId, i]);
+    // One row per doc and user per batch: their updates merged (Yjs updates commute), so a busy
+    // doc adds one row per flush rather than one per keystroke.
+    const groups = new Map<string, { name: string; userId: string | null; data: Bytes[] }>();
+    for (const e of batch) {
+      const key = `${e.owner.name}\u0000${e.userId ?? ''}`;
+      const g = groups.get(key) ?? { name: e.owner.name, userId: e.userId, data: [] };
+      g.data.push(e.data);
+      groups.set(key, g);
+    }
+    const rowsIn = [...groups.values()];
+    const values = rowsIn.map(() => `(?::varchar, ?::bytea, ?::uuid, ?::int)`).join(', ');
+    const bindings = rowsIn.flatMap((g, i) => [g.name, Buffer.from(g.data.length === 1 ? g.data[0] : Y.mergeUpdates(g.data)), g.userId, i]);
     const rows = await query<{ id: unknown; doc_name: string }>(
       this.fork(),
       `insert into collab_update (doc_name, data, user_id, created_at)

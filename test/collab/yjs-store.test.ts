@@ -36,20 +36,38 @@ async function newDoc(): Promise<string> {
   return name;
 }
 
+/** Real Yjs updates (the log merges a doc's updates per batch): one character each. */
+function edits(n: number): Uint8Array[] {
+  const doc = new Y.Doc();
+  const out: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => out.push(u));
+  for (let i = 0; i < n; i++) doc.getText('t').insert(i, String(i % 10));
+  return out;
+}
+
 const rowsOf = async (name: string) =>
   (await query<{ id: string | number; data: Uint8Array }>(fork(), `select id, data from collab_update where doc_name = ? order by id`, [name])).map((r) => ({ id: Number(r.id), data: r.data }));
 
 describe('the update log', () => {
-  it('writes queued updates in one batch and reports the highest id and the cut state per doc', async () => {
+  it('writes a batch in one INSERT, one row per doc and user, and reports the highest id and the cut state per doc', async () => {
     const log = new UpdateLog(fork, pino({ level: 'silent' }), 5);
     const [a, b] = [owner(await newDoc()), owner(await newDoc())];
-    log.add(a, new Uint8Array([1]), null);
-    log.add(b, new Uint8Array([2]), null);
-    log.add(a, new Uint8Array([3]), randomUUID());
+    const [e1, e2, e3, e4] = edits(4);
+    const someone = randomUUID();
+    log.add(a, e1, null);
+    log.add(b, e2, null);
+    log.add(a, e3, someone);
+    log.add(a, e4, someone);
     await log.flush();
-    const rowsA = await rowsOf(a.name);
-    expect(rowsA.map((r) => [...r.data])).toEqual([[1], [3]]);
-    expect(a.reports).toEqual([{ maxId: rowsA[1].id, rows: 2, cut: new Uint8Array([1]) }]);
+    const rowsA = await query<{ id: string | number; data: Uint8Array; user_id: string | null }>(fork(), `select id, data, user_id from collab_update where doc_name = ? order by id`, [a.name]);
+    expect(rowsA.map((r) => r.user_id)).toEqual([null, someone]);
+    // The user's two updates are one row that holds both.
+    const merged = new Y.Doc();
+    Y.applyUpdate(merged, e1);
+    Y.applyUpdate(merged, e2);
+    Y.applyUpdate(merged, rowsA[1].data);
+    expect(merged.getText('t').toString()).toBe('0123');
+    expect(a.reports).toEqual([{ maxId: Number(rowsA[1].id), rows: 2, cut: new Uint8Array([1]) }]);
     expect(b.reports).toHaveLength(1);
     expect(b.reports[0].rows).toBe(1);
   });
@@ -57,21 +75,27 @@ describe('the update log', () => {
   it('does not report a doc durable while part of its updates wait for the next batch', async () => {
     const log = new UpdateLog(fork, pino({ level: 'silent' }), 5);
     const a = owner(await newDoc());
-    for (let i = 0; i < 650; i++) log.add(a, new Uint8Array([i % 256]), null);
+    const all = edits(650);
+    for (const e of all) log.add(a, e, null);
     await log.flush();
     expect(a.reports.map((r) => [r.rows, r.cut === null])).toEqual([
-      [500, true],
-      [150, false],
+      [1, true],
+      [1, false],
     ]);
-    expect(await rowsOf(a.name)).toHaveLength(650);
+    const rows = await rowsOf(a.name);
+    expect(rows).toHaveLength(2);
+    const doc = new Y.Doc();
+    for (const r of rows) Y.applyUpdate(doc, r.data);
+    expect(doc.getText('t').length).toBe(650);
   });
 
   it('skips the updates of a doc whose stored row is gone (its record was deleted)', async () => {
     const log = new UpdateLog(fork, pino({ level: 'silent' }), 5);
     const ghost = owner(`customer:${randomUUID()}`);
     const real = owner(await newDoc());
-    log.add(ghost, new Uint8Array([9]), null);
-    log.add(real, new Uint8Array([8]), null);
+    const [e1, e2] = edits(2);
+    log.add(ghost, e1, null);
+    log.add(real, e2, null);
     await log.flush();
     expect(await rowsOf(ghost.name)).toEqual([]);
     expect(ghost.reports).toEqual([{ maxId: 0, rows: 0, cut: new Uint8Array([1]) }]);
@@ -81,19 +105,24 @@ describe('the update log', () => {
   it('lets flush() return for what was queued before it, however much is queued after', async () => {
     const log = new UpdateLog(fork, pino({ level: 'silent' }), 5);
     const a = owner(await newDoc());
-    log.add(a, new Uint8Array([1]), null);
+    const many = edits(100_000);
+    log.add(a, many[0], null);
     let stop = false;
+    let added = 1;
     const flood = (async () => {
-      while (!stop) {
-        log.add(a, new Uint8Array([2]), null);
+      for (; !stop && added < many.length; added++) {
+        log.add(a, many[added], null);
         await new Promise((r) => setImmediate(r));
       }
     })();
+    // Would never return if it waited for the queue to be empty.
     await log.flush();
     stop = true;
     await flood;
     await log.flush();
-    expect((await rowsOf(a.name)).length).toBeGreaterThan(1);
+    const doc = new Y.Doc();
+    for (const r of await rowsOf(a.name)) Y.applyUpdate(doc, r.data);
+    expect(doc.getText('t').length).toBe(added);
   });
 });
 
@@ -115,8 +144,10 @@ describe('stored state', () => {
     const edits: Uint8Array[] = [];
     seed.on('update', (u: Uint8Array) => edits.push(u));
     for (const g of ['B', 'C', 'D']) seed.getMap('fields').set('grade', g);
-    for (const e of edits) log.add(o, e, null);
-    await log.flush();
+    for (const e of edits) {
+      log.add(o, e, null);
+      await log.flush();
+    }
     const ids = (await rowsOf(name)).map((r) => r.id);
     expect(ids).toHaveLength(3);
 
