@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import pino from 'pino';
 import { startServer, type RunningServer } from '../../server/server';
 import { ensureClientBuilt } from '../../server/client-build';
@@ -32,3 +32,24 @@ export async function startE2EServer(): Promise<{ server: RunningServer; close()
 }
 
 export { ADMIN_PASSWORD };
+
+/** Signs in through the login page of the server at `baseUrl`. */
+export async function signIn(p: Page, baseUrl: string, login: string, password: string): Promise<void> {
+  await p.goto(`${baseUrl}/login`);
+  await p.getByTestId('login-name').fill(login);
+  await p.getByTestId('login-password').fill(password);
+  await p.getByTestId('login-submit').click();
+  await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** A JSON request from inside the page (its session cookie and Origin). */
+export async function call<T = any>(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return p.evaluate(
+    async ({ method, path, body }) => {
+      const res = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body },
+  );
+}

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, launchBrowser, startE2EServer } from './browser';
+import { ADMIN_PASSWORD, call, launchBrowser, signIn as signInAt, startE2EServer } from './browser';
+
+const signIn = (p: Page, login: string, password: string) => signInAt(p, stack.server.url, login, password);
 
 // Two people in two browser contexts on one customer card: live text in different fields and
 // in the same notes field, presence, a message with its unread badge, a notification in the bell.
@@ -18,26 +20,6 @@ const USER_PASSWORD = 'Li-Lei-pass-2026!';
 const USER_NAME = 'Li Lei';
 /** Live edits must show on the other screen within a second; the measured times are printed. */
 const LIVE_MS = 1000;
-
-async function signIn(p: Page, login: string, password: string) {
-  await p.goto(`${stack.server.url}/login`);
-  await p.getByTestId('login-name').fill(login);
-  await p.getByTestId('login-password').fill(password);
-  await p.getByTestId('login-submit').click();
-  await p.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
-
-/** A JSON request from inside the page (its session cookie and Origin). */
-async function call<T = any>(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return p.evaluate(
-    async ({ method, path, body }) => {
-      const res = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    { method, path, body },
-  );
-}
 
 /** Waits until `check` holds and returns how long it took (ms). */
 async function timeUntil(check: () => Promise<boolean>, timeout = LIVE_MS): Promise<number> {
