@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalid, type FieldError, type FieldErrorCode } from './errors';
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
@@ -9,6 +9,10 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   }
   return v;
 }
+
+const uuidSchema = z.uuid();
+/** Whether a string is a UUID (ids from URLs and bodies are checked before they reach SQL). */
+export const isUuid = (s: unknown): s is string => uuidSchema.safeParse(s).success;
 
 /** Turns zod issues into our field error codes; one mapping for request schemas and record metadata. */
 export function fieldErrorsFromZod(error: z.ZodError, input: unknown): FieldError[] {

@@ -116,13 +116,6 @@ export function writeValue(field: FieldDef, docVal: unknown): unknown {
   return docVal;
 }
 
-const schemas = new WeakMap<FieldDef, z.ZodType>();
-const schemaOf = (field: FieldDef) => {
-  let s = schemas.get(field);
-  if (!s) schemas.set(field, (s = fieldSchema(field)));
-  return s;
-};
-
 /**
  * Checks a value someone put in the doc. Text may be empty or padded with spaces while
  * typing (the trimmed value is checked; required-but-empty waits for the write-back), but a
@@ -142,7 +135,7 @@ export function checkDocValue(field: FieldDef, raw: unknown): FieldErrorCode | n
 }
 
 function firstError(field: FieldDef, value: unknown): FieldErrorCode | null {
-  const result = schemaOf(field).safeParse(value);
+  const result = fieldSchema(field).safeParse(value);
   if (result.success) return null;
   return fieldErrorsFromZod(result.error, value)[0]?.code ?? 'invalid_type';
 }

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Services } from '../context';
 import type { Principal } from '../auth/principal';
 import type { ConversationDto, FileRefDto, MessageDto } from '../../collab/channels/events';
 import { conversationRoom, roomsOf } from '../../collab/channels/hub';
 import { AppError, invalid, type FieldError } from '../errors';
+import { isUuid } from '../validation';
 import { execute, query } from '../../db/sql';
 import { escapeLike } from '../records/query';
 import { notify } from '../notifications/service';
@@ -16,7 +16,6 @@ import type { CreateConversationInput, SendMessageInput, UpdateConversationInput
 export type Person = { id: string; login: string; name: string; employeeId: string | null };
 
 const iso = (v: Date | string) => new Date(v).toISOString();
-const isUuid = (s: string) => z.uuid().safeParse(s).success;
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /** Active users with their display name (employee name, else login): pickers and @mentions. */

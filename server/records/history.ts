@@ -14,20 +14,14 @@ export async function writeFieldHistory(
   who: { userId: string | null; channel: Channel },
 ): Promise<void> {
   const tracked = def.fields.filter((f) => f.tracked && f.name in changes);
+  if (!tracked.length) return;
   const at = new Date();
-  for (const field of tracked) {
-    const { old, new: value } = changes[field.name];
-    await execute(em, `insert into field_history (object, record_id, field, old_value, new_value, user_id, channel, at) values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)`, [
-      def.name,
-      recordId,
-      field.name,
-      JSON.stringify(old ?? null),
-      JSON.stringify(value ?? null),
-      who.userId,
-      who.channel,
-      at,
-    ]);
-  }
+  // One statement for all fields: a co-edit write-back runs every second per doc.
+  await execute(
+    em,
+    `insert into field_history (object, record_id, field, old_value, new_value, user_id, channel, at) values ${tracked.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)').join(', ')}`,
+    tracked.flatMap((field) => [def.name, recordId, field.name, JSON.stringify(changes[field.name].old ?? null), JSON.stringify(changes[field.name].new ?? null), who.userId, who.channel, at]),
+  );
 }
 
 /** The history of a record's tracked fields the reader may see, newest first. */

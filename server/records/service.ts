@@ -4,7 +4,7 @@ import { AppError, invalid, type FieldError } from '../errors';
 import type { Principal } from '../auth/principal';
 import type { Channel, EventBus, RecordChanged } from '../events';
 import { findObject } from './registry';
-import { col, discriminatorSql, findRecord, ident, scopeCondition, type RecordDto } from './query';
+import { col, discriminatorSql, findRecord, ident, lockRecord, scopeCondition, type RecordDto } from './query';
 import { runSql } from '../../db/sql';
 import type { FieldDef, ObjectDef } from './types';
 import { validateInput } from './validate';
@@ -243,18 +243,13 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
   const values = validateInput(def, input, 'update', grant?.deny.edit ?? [], options.derived);
   let changed: string[] = [];
   const record = await ctx.em.transactional(async (em) => {
-    const current = await findRecord(em, def, ctx.principal, id);
-    if (!current) throw new AppError('not_found');
-    if (grant) {
-      const editable = await findRecord(em, def, ctx.principal, id, grant.edit);
-      if (!editable) throw new AppError('forbidden');
-    }
-    // Lock the row so two concurrent edits serialise and the history stays exact.
-    const [before] = await runSql<Record<string, unknown>>(em, { text: `select * from ${ident(def.table)} where id = ? for update`, bindings: [id] });
-    const old = (await findRecord(em, def, null, id))!;
+    const locked = await lockRecord(em, def, ctx.principal, id, grant?.edit ?? 'all');
+    if (!locked?.readable) throw new AppError('not_found');
+    if (!locked.permitted) throw new AppError('forbidden');
+    const old = locked.record;
     const diff = Object.fromEntries(Object.entries(values).filter(([k, v]) => !sameValue(fieldByName(def, k), old[k], v)));
     changed = Object.keys(diff);
-    if (!before || changed.length === 0) return old;
+    if (changed.length === 0) return old;
     // Someone who may edit only their own records must not move one into another department:
     // that would widen what they see.
     if (grant?.edit === 'own' && def.scope.department && def.scope.department !== 'id') {
@@ -273,11 +268,13 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     } catch (err) {
       translateDbError(def, err);
     }
-    await checkWriteScope(em, def, ctx.principal, 'edit', id);
+    // A record that was editable stays so unless its owner or department moved.
+    if (changed.some((name) => isScopeField(def, name))) await checkWriteScope(em, def, ctx.principal, 'edit', id);
     const changes = Object.fromEntries(changed.map((k) => [k, { old: old[k] ?? null, new: diff[k] }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'update', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
-    const updated = await updateSearchText(em, def, id);
+    const updated = (await findRecord(em, def, null, id))!;
+    if (def.searchText && changed.some((name) => fieldByName(def, name).searchable)) await writeSearchText(em, def, updated);
     return runHooks({ ...ctx, em }, def, updated, 'update', old);
   });
   if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
@@ -289,10 +286,10 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
   const def = requireObject(object);
   const grant = ctx.principal?.permissions[def.name];
   await ctx.em.transactional(async (em) => {
-    const current = await findRecord(em, def, ctx.principal, id);
-    if (!current) throw new AppError('not_found');
-    if (grant && !(await findRecord(em, def, ctx.principal, id, grant.delete))) throw new AppError('forbidden');
-    const old = (await findRecord(em, def, null, id))!;
+    const locked = await lockRecord(em, def, ctx.principal, id, grant?.delete ?? 'all');
+    if (!locked?.readable) throw new AppError('not_found');
+    if (!locked.permitted) throw new AppError('forbidden');
+    const old = locked.record;
     try {
       await runSql(em, { text: `delete from ${ident(def.table)} where id = ?`, bindings: [id] });
     } catch (err) {
@@ -319,12 +316,15 @@ export function searchTextOf(def: ObjectDef, record: Record<string, unknown>): s
   return ` ${text} `;
 }
 
-/** Rewrites the record's search_text from its searchable fields; returns the fresh record. */
-export async function updateSearchText(em: EntityManager, def: ObjectDef, id: string): Promise<RecordDto> {
-  const record = (await findRecord(em, def, null, id))!;
-  if (!def.searchText) return record;
-  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [searchTextOf(def, record), id] });
-  return record;
+/** Rewrites the record's search_text from its searchable fields. */
+async function writeSearchText(em: EntityManager, def: ObjectDef, record: RecordDto): Promise<void> {
+  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [searchTextOf(def, record), record.id] });
+}
+
+/** Whether a field decides who may see the record (its owner or department column). */
+function isScopeField(def: ObjectDef, name: string): boolean {
+  const field = fieldByName(def, name);
+  return !field.json && [def.scope.owner, def.scope.department].includes(field.column);
 }
 
 /** Whether a submitted value equals the stored one (so an unchanged field writes and logs nothing). */

@@ -11,8 +11,20 @@ function isRealDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
+// Schemas are built once per field and per object shape: building one (zod compiles object
+// parsers) costs more than parsing with it, and every co-edit write-back validates.
+// Metadata changes make new FieldDef/ObjectDef objects, so identity is a safe key.
+const fieldSchemas = new WeakMap<FieldDef, z.ZodType>();
+const inputSchemas = new WeakMap<ObjectDef, Map<string, z.ZodType>>();
+
 /** Zod schema of one field's value (never undefined; null allowed when optional). */
 export function fieldSchema(field: FieldDef): z.ZodType {
+  let schema = fieldSchemas.get(field);
+  if (!schema) fieldSchemas.set(field, (schema = buildFieldSchema(field)));
+  return schema;
+}
+
+function buildFieldSchema(field: FieldDef): z.ZodType {
   const max = field.maxLength ?? (field.type === 'longText' ? 100_000 : 500);
   let schema: z.ZodType;
   switch (field.type) {
@@ -87,7 +99,6 @@ export function validateInput(def: ObjectDef, input: unknown, mode: WriteMode, e
   }
   const body = input as Record<string, unknown>;
   const errors: FieldError[] = [];
-  const shape: Record<string, z.ZodType> = {};
   const systemNames = new Set(['id', 'createdAt', 'updatedAt', 'createdBy', '_labels']);
   for (const key of Object.keys(body)) {
     const field = def.fields.find((f) => f.name === key);
@@ -95,14 +106,7 @@ export function validateInput(def: ObjectDef, input: unknown, mode: WriteMode, e
     if (systemNames.has(key) || (field && !settable) || editDenied.includes(key)) errors.push({ field: key, code: 'protected_field' });
     else if (!field) errors.push({ field: key, code: 'unknown_field' });
   }
-  for (const field of def.fields) {
-    if ((field.readOnly && !derived.includes(field.name)) || editDenied.includes(field.name)) continue;
-    const s = fieldSchema(field);
-    // Required fields must come with a create (unless they have a default or an auto code); updates are partial.
-    const mayOmit = mode === 'update' || field.defaultValue !== undefined || (field.name === 'code' && def.autoCode) || !field.required;
-    shape[field.name] = mayOmit ? s.optional() : s;
-  }
-  const result = z.object(shape).safeParse(body);
+  const result = inputSchema(def, mode, editDenied, derived).safeParse(body);
   if (!result.success) errors.push(...fieldErrorsFromZod(result.error, body));
   if (errors.length) throw invalid(errors);
   const values = result.data as Record<string, unknown>;
@@ -112,4 +116,23 @@ export function validateInput(def: ObjectDef, input: unknown, mode: WriteMode, e
     }
   }
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
+/** The object schema of a create or update body, for one set of denied and derived fields. */
+function inputSchema(def: ObjectDef, mode: WriteMode, editDenied: string[], derived: string[]): z.ZodType {
+  const key = `${mode}|${editDenied.join(',')}|${derived.join(',')}`;
+  let byKey = inputSchemas.get(def);
+  if (!byKey) inputSchemas.set(def, (byKey = new Map()));
+  let schema = byKey.get(key);
+  if (schema) return schema;
+  const shape: Record<string, z.ZodType> = {};
+  for (const field of def.fields) {
+    if ((field.readOnly && !derived.includes(field.name)) || editDenied.includes(field.name)) continue;
+    const s = fieldSchema(field);
+    // Required fields must come with a create (unless they have a default or an auto code); updates are partial.
+    const mayOmit = mode === 'update' || field.defaultValue !== undefined || (field.name === 'code' && def.autoCode) || !field.required;
+    shape[field.name] = mayOmit ? s.optional() : s;
+  }
+  byKey.set(key, (schema = z.object(shape)));
+  return schema;
 }

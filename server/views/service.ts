@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, invalid } from '../errors';
+import { isUuid } from '../validation';
 import { execute, query } from '../../db/sql';
 import type { Principal } from '../auth/principal';
 import { compileFilter, filterSchema, findRecord, levelFor } from '../records/query';
@@ -88,7 +89,7 @@ export async function listViews(em: EntityManager, principal: Principal, object:
 }
 
 async function loadOwned(em: EntityManager, principal: Principal, id: string): Promise<ViewRow> {
-  const [row] = z.uuid().safeParse(id).success
+  const [row] = isUuid(id)
     ? await query<ViewRow>(em, `select v.*, u.login from saved_view v join app_user u on u.id = v.owner_id where v.id = ? and (v.owner_id = ? or v.shared)`, [id, principal.userId])
     : [];
   if (!row) throw new AppError('not_found');
@@ -139,7 +140,7 @@ export async function deleteView(em: EntityManager, principal: Principal, id: st
 type FolderRow = { id: string; object: string; name: string; created_at: Date; count: string };
 
 async function loadFolder(em: EntityManager, principal: Principal, id: string): Promise<FolderRow> {
-  const [row] = z.uuid().safeParse(id).success
+  const [row] = isUuid(id)
     ? await query<FolderRow>(em, `select f.*, (select count(*) from folder_item i where i.folder_id = f.id) as count from folder f where f.id = ? and f.owner_id = ?`, [id, principal.userId])
     : [];
   if (!row) throw new AppError('not_found');
