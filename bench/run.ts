@@ -23,5 +23,8 @@ if (unknown.length) {
 }
 const lines: string[] = [];
 for (const name of wanted.length ? wanted : Object.keys(benches)) lines.push(...[await benches[name]()].flat());
-console.log(`\nSummary (${new Date().toISOString()}, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${!wanted.length || wanted.includes('records') ? '; records on PostgreSQL' : ''}):\n${lines.map((l) => `- ${l}`).join('\n')}`);
+// Records, collab and sales always run on PostgreSQL (collab with Redis); startup, login and
+// import on the database the app would use (PGlite unless DATABASE_URL is set).
+const defaultDb = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+console.log(`\nSummary (${new Date().toISOString()}; startup, login and import on ${defaultDb}; records, collab and sales on PostgreSQL):\n${lines.map((l) => `- ${l}`).join('\n')}`);
 process.exit(0);
