@@ -387,6 +387,19 @@ export async function findRecord(em: EntityManager, def: ObjectDef, principal: P
   return row ? presentRow(def, row) : null;
 }
 
+/** Whether a record exists and the principal may read it: what a relation check needs, without reading the record. */
+export async function isReadable(em: EntityManager, def: ObjectDef, principal: Principal | null, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const scope = await scopeCondition(em, def, principal, levelFor(principal, def, 'read'));
+  if (!scope) return false;
+  const only = discriminatorSql(def);
+  const [row] = await runSql(em, {
+    text: `select 1 from ${ident(def.table)} t where t.id = ? and ${only.text} and ${scope.text}`,
+    bindings: [id, ...only.bindings, ...scope.bindings],
+  });
+  return Boolean(row);
+}
+
 /**
  * A record locked for a write (FOR UPDATE, so concurrent writes serialise and history stays
  * exact), read in full, with whether the principal may read it and may act on it at `level`

@@ -4,7 +4,7 @@ import { AppError, invalid, type FieldError } from '../errors';
 import type { Principal } from '../auth/principal';
 import type { Channel, EventBus, RecordChanged } from '../events';
 import { findObject } from './registry';
-import { col, discriminatorSql, findRecord, ident, lockRecord, scopeCondition, type RecordDto } from './query';
+import { col, discriminatorSql, findRecord, ident, isReadable, lockRecord, scopeCondition, type RecordDto } from './query';
 import { runSql } from '../../db/sql';
 import type { FieldDef, ObjectDef } from './types';
 import { validateInput } from './validate';
@@ -34,11 +34,16 @@ export function registerWriteHook(object: string, hook: WriteHook): void {
   hooks.set(object, [...(hooks.get(object) ?? []), hook]);
 }
 
+// Counts record writes in this process, so a write can tell whether its rules wrote anything
+// (another request writing meanwhile only costs a needless re-read).
+let writeSerial = 0;
+
 /** Runs the rules of a write; answers with the record as they left it (they may derive values of it). */
 async function runHooks(ctx: WriteContext, def: ObjectDef, record: RecordDto, action: 'create' | 'update' | 'delete', before: RecordDto | null): Promise<RecordDto> {
   const list = hooks.get(def.name) ?? [];
+  const serial = writeSerial;
   for (const hook of list) await hook(ctx, record, action, before);
-  if (!list.length || action === 'delete') return record;
+  if (action === 'delete' || writeSerial === serial) return record;
   return (await findRecord(ctx.em, def, null, record.id)) ?? record;
 }
 
@@ -87,7 +92,7 @@ async function checkIntegrity(em: EntityManager, def: ObjectDef, values: Record<
       // One's own employee card and department may always be referenced (a new record's owner),
       // even by someone who may not read the employee list.
       const self = principal && ((target?.name === 'employee' && value === principal.employeeId) || (target?.name === 'department' && value === principal.departmentId));
-      if (!target || !(await findRecord(em, target, self ? null : principal, value as string))) errors.push({ field: name, code: 'invalid_reference' });
+      if (!target || !(await isReadable(em, target, self ? null : principal, value as string))) errors.push({ field: name, code: 'invalid_reference' });
       else if (def.tree?.parentField === name && (await wouldCycle(em, def, id, value as string))) errors.push({ field: name, code: 'cycle' });
     }
     if (field.unique) {
@@ -225,6 +230,7 @@ export async function createRecord(ctx: WriteContext, object: string, input: unk
     } catch (err) {
       translateDbError(def, err);
     }
+    writeSerial++;
     await checkWriteScope(em, def, ctx.principal, 'create', id);
     const changes = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { old: null, new: v }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'create', changes, channel: ctx.channel });
@@ -268,6 +274,7 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     } catch (err) {
       translateDbError(def, err);
     }
+    writeSerial++;
     // A record that was editable stays so unless its owner or department moved.
     if (changed.some((name) => isScopeField(def, name))) await checkWriteScope(em, def, ctx.principal, 'edit', id);
     const changes = Object.fromEntries(changed.map((k) => [k, { old: old[k] ?? null, new: diff[k] }]));
@@ -295,6 +302,7 @@ export async function deleteRecord(ctx: WriteContext, object: string, id: string
     } catch (err) {
       translateDbError(def, err, 'delete');
     }
+    writeSerial++;
     const changes = Object.fromEntries(def.fields.map((f) => [f.name, { old: old[f.name] ?? null, new: null }]));
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'delete', changes, channel: ctx.channel });
     await runHooks({ ...ctx, em }, def, old, 'delete', old);

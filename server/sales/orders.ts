@@ -3,7 +3,7 @@ import { query } from '../../db/sql';
 import type { Principal } from '../auth/principal';
 import { AppError, invalid, type FieldError } from '../errors';
 import { writeOperationLog } from '../logs/service';
-import { fetchPage, findRecord, levelFor, scopeCondition, type RecordDto } from '../records/query';
+import { fetchPage, findRecord, levelFor, lockRecord, scopeCondition, type RecordDto } from '../records/query';
 import { createRecord, deleteRecord, registerWriteHook, requireObject, updateRecord, type WriteContext } from '../records/service';
 import { todayInZone } from '../time';
 import { asRule, fieldError, isRuleWrite, linePrincipal } from './access';
@@ -386,10 +386,11 @@ export async function transitionOrder(ctx: WriteContext, id: string, action: Ord
   return retryingDeadlocks(() => ctx.em.transactional(async (em) => {
     const c = { ...ctx, em };
     const def = requireObject('salesOrder');
-    if (!(await findRecord(em, def, ctx.principal, id))) throw new AppError('not_found');
-    if (ctx.principal && !(await findRecord(em, def, ctx.principal, id, levelFor(ctx.principal, def, 'edit')))) throw new AppError('forbidden');
     // Lines and receipts wait for this lock, so the total and the status read here stay true.
-    const order = (await orderRow(em, id, 'for update'))!;
+    const locked = await lockRecord(em, def, ctx.principal, id, levelFor(ctx.principal, def, 'edit'));
+    if (!locked?.readable) throw new AppError('not_found');
+    if (!locked.permitted) throw new AppError('forbidden');
+    const order = (await orderRow(em, id))!;
     const { from, to } = transitions[action];
     if (!from.includes(order.status)) fieldError('status', 'invalid_option', { status: order.status, action, allowedFrom: from }, `A ${order.status} order cannot be moved to ${to}.`);
     const values: Record<string, unknown> = { status: to };
