@@ -1,5 +1,6 @@
 import { hc } from 'hono/client';
 import type { AppType } from '../../server/app';
+import { locale } from '../i18n';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -118,7 +119,11 @@ export function onUnauthenticated(handler: () => void): void {
 }
 
 const fetchWith401: typeof fetch = async (input, init) => {
-  const res = await fetch(input, { credentials: 'same-origin', ...init });
+  // The interface's language (the browser's until the user picks one): the server writes labels
+  // and texts in it while the user has not saved a choice, and remembers it for later pushes.
+  const headers = new Headers(init?.headers);
+  if (!headers.has('accept-language')) headers.set('accept-language', locale());
+  const res = await fetch(input, { credentials: 'same-origin', ...init, headers });
   if (res.status === 401) {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!/\/api\/auth\/login$/.test(new URL(url, location.origin).pathname)) unauthenticatedHandler?.();

@@ -16,6 +16,8 @@ export const User = defineEntity({
     employee: () => p.manyToOne(Employee).nullable().unique().deleteRule('set null'),
     active: p.boolean().default(true),
     locale: p.string().length(8).nullable(),
+    /** The browser's language at the last sign-in or request: server texts use it while `locale` is unset. */
+    browserLocale: p.string().length(8).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     lastLoginAt: p.datetime().nullable(),

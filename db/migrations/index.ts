@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127130852_sales_dashboard_indexes } from './Migration20261127130852_sales_dashboard_indexes';
+import { Migration20261127144537_user_browser_locale } from './Migration20261127144537_user_browser_locale';
 import { Migration20261127110728_collab_messages } from './Migration20261127110728_collab_messages';
 import { Migration20261127111804_sales } from './Migration20261127111804_sales';
 import { Migration20261127095355_list_indexes } from './Migration20261127095355_list_indexes';
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127110728_collab_messages', class: Migration20261127110728_collab_messages },
   { name: 'Migration20261127111804_sales', class: Migration20261127111804_sales },
   { name: 'Migration20261127130852_sales_dashboard_indexes', class: Migration20261127130852_sales_dashboard_indexes },
+  { name: 'Migration20261127144537_user_browser_locale', class: Migration20261127144537_user_browser_locale },
 ];

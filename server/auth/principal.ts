@@ -3,7 +3,9 @@ import type { Action, Level } from '../../db/entities';
 import { fullGrant, mergeGrants, type EffectiveGrant, type EffectivePermissions } from './permissions';
 import { permissionObjects } from './catalog';
 import { AppError } from '../errors';
-import { query } from '../../db/sql';
+import { execute, query } from '../../db/sql';
+import type { LocaleCode } from '../records/types';
+import { resolveLocale } from './locale';
 
 /** Who is making a request, with everything permission checks need. */
 export type Principal = {
@@ -12,7 +14,8 @@ export type Principal = {
   employeeId: string | null;
   departmentId: string | null;
   isAdmin: boolean;
-  locale: string | null;
+  /** The language of what the server writes for this user (relation labels, dashboards, exports): see resolveLocale. */
+  locale: LocaleCode;
   groupIds: string[];
   permissions: EffectivePermissions;
   /**
@@ -23,15 +26,21 @@ export type Principal = {
   departmentScope(em: EntityManager): Promise<string[]>;
 };
 
-/** Builds the principal of an active user from the database (one query for groups, one for the scope when needed). */
-export async function loadPrincipal(em: EntityManager, userId: string): Promise<Principal | null> {
-  const [user] = await query<{ id: string; login: string; employee_id: string | null; department_id: string | null; locale: string | null; active: boolean }>(
+/**
+ * Builds the principal of an active user from the database (one query for groups, one for the
+ * scope when needed). `browserLocale` is the language of the request's browser: it stands in for
+ * a language the user never chose, and is remembered for texts made without a request.
+ */
+export async function loadPrincipal(em: EntityManager, userId: string, browserLocale: LocaleCode | null = null): Promise<Principal | null> {
+  const [user] = await query<{ id: string; login: string; employee_id: string | null; department_id: string | null; locale: string | null; browser_locale: string | null; active: boolean }>(
     em,
-    `select u.id, u.login, u.employee_id, e.department_id, u.locale, u.active
+    `select u.id, u.login, u.employee_id, e.department_id, u.locale, u.browser_locale, u.active
        from app_user u left join employee e on e.id = u.employee_id where u.id = ?`,
     [userId],
   );
   if (!user || !user.active) return null;
+  // Written only when it changed, so requests stay reads.
+  if (browserLocale && browserLocale !== user.browser_locale) await execute(em, `update app_user set browser_locale = ? where id = ?`, [browserLocale, userId]);
   const groups = await query<{ id: string; builtin: string | null; permissions: Record<string, never> }>(
     em,
     `select g.id, g.builtin, g.permissions from app_group g join user_group ug on ug.group_id = g.id where ug.user_id = ?`,
@@ -44,7 +53,7 @@ export async function loadPrincipal(em: EntityManager, userId: string): Promise<
     employeeId: user.employee_id,
     departmentId: user.department_id,
     isAdmin: groups.some((g) => g.builtin === 'administrators'),
-    locale: user.locale,
+    locale: resolveLocale(user.locale, browserLocale, user.browser_locale),
     groupIds: groups.map((g) => g.id),
     // Administrators hold every right on every object, including custom types created after
     // their group was last saved.

@@ -13,6 +13,7 @@ import { PasswordSchema, UserSchema } from '../users/schema';
 import { presentUser } from '../users/service';
 import { findObject } from '../records/registry';
 import { findRecord } from '../records/query';
+import { acceptLanguage } from './locale';
 
 const LoginBody = z.strictObject({ login: z.string().trim().toLowerCase().min(1).max(64), password: z.string().min(1).max(1024) }).openapi('Login');
 
@@ -115,6 +116,8 @@ export const authRoutes = router()
 
     const session = await createSession(em, c.var.services.env, user.id, { ip, userAgent });
     user.lastLoginAt = new Date();
+    // Server texts made while the user is away (reminders, greetings) follow this browser until a language is chosen.
+    user.browserLocale = acceptLanguage(c.req.header('accept-language')) ?? user.browserLocale ?? null;
     await em.flush();
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,

@@ -8,7 +8,6 @@ import { readableWhere } from '../records/query';
 import { l } from '../records/labels';
 import type { ObjectDef } from '../records/types';
 import { relativeRange, timeZone } from '../time';
-import { localeOf } from '../notifications/texts';
 import { registerDashboard, registerMetric } from './registry';
 
 // The first dashboard: customers and activities. Every figure counts only rows the viewer may
@@ -40,7 +39,7 @@ async function countBySelect(em: EntityManager, principal: Principal, object: st
     text: `select ${split ? `t.${column.column}` : 'null'} as v, count(*)::int as n from ${def.table} t where ${where.text} and ${window.text} group by 1 order by 2 desc, 1 nulls last`,
     bindings: [...where.bindings, ...window.bindings],
   });
-  const locale = localeOf(principal.locale);
+  const locale = principal.locale;
   return rows.map((r) => [r.v === null ? null : (column.options?.find((o) => o.value === r.v)?.label[locale] ?? r.v), Number(r.n)]);
 }
 
@@ -155,7 +154,7 @@ registerMetric({
                from customer t where ${where.text}`,
       bindings: [...m.bindings, ...w.bindings, ...d.bindings, ...where.bindings],
     });
-    const locale = localeOf(principal.locale);
+    const locale = principal.locale;
     return {
       columns: [
         { name: 'figure', label: l('Figure', '指标'), type: 'text' },

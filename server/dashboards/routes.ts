@@ -3,7 +3,6 @@ import { errorResponses, json, LocaleSchema, router } from '../openapi';
 import { principalOf, requireAuth } from '../middleware/session';
 import { invalid } from '../errors';
 import { computeMetric, exportMetric, listDashboards } from './service';
-import { localeOf } from '../notifications/texts';
 
 const tags = ['dashboards'];
 const LabelSchema = z.object({ en: z.string(), 'zh-CN': z.string() });
@@ -53,7 +52,7 @@ export const dashboardRoutes = router()
     async (c) => {
       const principal = principalOf(c);
       const query = c.req.query();
-      const locale = query.locale === undefined ? localeOf(principal.locale) : LocaleSchema.safeParse(query.locale).data;
+      const locale = query.locale === undefined ? principal.locale : LocaleSchema.safeParse(query.locale).data;
       if (!locale) throw invalid([{ field: 'query.locale', code: 'invalid_option' }]);
       const { filename, data } = await exportMetric(c.var.em, principal, c.req.valid('param').metric, paramsOf(query), locale);
       return new Response(new Uint8Array(data), {

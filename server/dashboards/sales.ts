@@ -9,7 +9,6 @@ import { levelFor, readableWhere } from '../records/query';
 import { l } from '../records/labels';
 import type { ObjectDef } from '../records/types';
 import { relativeRange, todayInZone } from '../time';
-import { localeOf } from '../notifications/texts';
 import { BILLABLE } from '../sales/orders';
 import { currencies } from '../sales/objects';
 import { registerDashboard, registerMetric } from './registry';
@@ -149,7 +148,7 @@ registerMetric({
              }`,
       bindings: [...where.bindings, currency],
     });
-    const locale = localeOf(principal.locale);
+    const locale = principal.locale;
     return {
       columns: [
         { name: 'stage', label: l('Stage', '销售阶段'), type: 'text' },

@@ -4,6 +4,7 @@ import type { AppEnv } from '../context';
 import { AppError } from '../errors';
 import { SESSION_COOKIE, resolveSession } from '../auth/sessions';
 import { loadPrincipal, type Principal } from '../auth/principal';
+import { acceptLanguage } from '../auth/locale';
 
 /** Attaches the signed-in principal (or null) from the session cookie. */
 export const sessionLoader = createMiddleware<AppEnv>(async (c, next) => {
@@ -11,7 +12,7 @@ export const sessionLoader = createMiddleware<AppEnv>(async (c, next) => {
   if (token) {
     const session = await resolveSession(c.var.em, c.var.services.env, token);
     if (session) {
-      const principal = await loadPrincipal(c.var.em, session.userId);
+      const principal = await loadPrincipal(c.var.em, session.userId, acceptLanguage(c.req.header('accept-language')));
       if (principal) {
         c.set('principal', principal);
         c.set('sessionId', session.sessionId);

@@ -5,7 +5,8 @@ import type { Principal } from '../auth/principal';
 import type { NotificationDto, NotificationKind } from '../../collab/channels/events';
 import { invalid } from '../errors';
 import { execute, query } from '../../db/sql';
-import { localeOf, pick, type Text } from './texts';
+import { pick, type Text } from './texts';
+import { resolveLocale } from '../auth/locale';
 import type { MarkReadInput, ReminderInput } from './schema';
 
 export type NotifyInput = {
@@ -76,9 +77,9 @@ function dedupeKeyOf(key: string | undefined): string | null {
  * dedupe key was already used or the user does not exist.
  */
 export async function notify(services: Services, em: EntityManager, input: NotifyInput): Promise<NotificationDto | null> {
-  const [user] = await query<{ locale: string | null }>(em, `select locale from app_user where id = ?`, [input.userId]);
+  const [user] = await query<{ locale: string | null; browser_locale: string | null }>(em, `select locale, browser_locale from app_user where id = ?`, [input.userId]);
   if (!user) return null;
-  const locale = localeOf(user.locale);
+  const locale = resolveLocale(user.locale, user.browser_locale);
   const now = new Date();
   const notifyAt = input.notifyAt ?? now;
   const due = notifyAt.getTime() <= now.getTime();

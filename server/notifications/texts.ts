@@ -3,9 +3,6 @@ import type { Label, LocaleCode } from '../records/types';
 /** A notification text: fixed, or in both languages (the recipient's is stored). */
 export type Text = string | Label;
 
-/** The stored language of a user: `app_user.locale`, Chinese unless they chose English. */
-export const localeOf = (locale: string | null | undefined): LocaleCode => (locale === 'en' ? 'en' : 'zh-CN');
-
 export const pick = (text: Text, locale: LocaleCode): string => (typeof text === 'string' ? text : text[locale]);
 
 /** What a system write (no user) is signed with. */

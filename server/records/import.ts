@@ -11,6 +11,7 @@ import { col, discriminatorSql, ident, levelFor, scopeCondition } from './query'
 import { createRecord, updateRecord, type WriteContext } from './service';
 import { neutralise } from './export';
 import type { FieldDef, Label, LocaleCode, ObjectDef } from './types';
+import { DEFAULT_LOCALE } from '../auth/locale';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 100_000;
@@ -95,7 +96,7 @@ export function parseImportOptions(form: FormData): ImportOptions {
 }
 
 export function localeOf(principal: Principal | null, override?: LocaleCode): LocaleCode {
-  return override ?? (principal?.locale === 'zh-CN' ? 'zh-CN' : 'en');
+  return override ?? principal?.locale ?? DEFAULT_LOCALE;
 }
 
 /** Import needs create rights to create and edit rights to update; checked before the file is read. */

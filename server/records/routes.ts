@@ -171,8 +171,9 @@ export const recordRoutes = router()
       const def = requireObject(c.req.valid('param').object);
       const q = c.req.valid('query');
       const principal = principalOf(c);
-      const locale = q.locale ?? (principal.locale === 'en' ? 'en' : principal.locale === 'zh-CN' ? 'zh-CN' : 'en');
-      const stream = await exportRecords(c.var.em, def, principal, {
+      const locale = localeOf(principal, q.locale);
+      // Relation labels in the rows follow the export's language too.
+      const stream = await exportRecords(c.var.em, def, { ...principal, locale }, {
         filter: parseFilter(q.filter),
         q: q.q,
         folder: q.folder,

@@ -40,9 +40,9 @@ async function userWith(permissions: GroupPermissions, locale: 'en' | 'zh-CN' | 
   return t.login(login, password);
 }
 
-/** Raw download: the JSON helper would mangle a binary body. */
+/** Raw download from an English browser (users who chose no language get English); the JSON helper would mangle a binary body. */
 async function download(c: Client, query: string) {
-  const res = await t.app.request(`${ORIGIN}/api/records/customer/export?${query}`, { headers: { cookie: c.cookie!, origin: ORIGIN, host: 'localhost' } });
+  const res = await t.app.request(`${ORIGIN}/api/records/customer/export?${query}`, { headers: { cookie: c.cookie!, origin: ORIGIN, host: 'localhost', 'accept-language': 'en-GB,en;q=0.9' } });
   const buffer = Buffer.from(await res.arrayBuffer());
   return { status: res.status, headers: res.headers, buffer, json: () => JSON.parse(buffer.toString('utf8')) };
 }

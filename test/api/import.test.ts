@@ -205,7 +205,8 @@ describe('all or nothing', () => {
       ['annualRevenue', 'invalid_type'],
     ]);
     expect(rejected[2]).toMatchObject({ field: 'name', code: 'required' });
-    expect(rejected[0].message).toContain('Credit grade');
+    // In the company's language: the admin chose none and the request names no browser language.
+    expect(rejected[0].message).toContain('信用等级');
     expect(await snapshot()).toEqual(before);
     expect(await byName(good1)).toHaveLength(0);
     expect(await byName(good2)).toHaveLength(0);

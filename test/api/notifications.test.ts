@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../helpers/app';
 import { factories } from '../helpers/factories';
 import { notify, sendDueNotifications } from '../../server/notifications/service';
+import { sendBirthdayGreetings } from '../../server/notifications/workers';
+import { todayInZone } from '../../server/time';
 import { query } from '../../db/sql';
 
 let t: TestApp;
@@ -153,5 +155,28 @@ describe('the notification centre', () => {
     expect((await p.client.get('/notifications')).body.items).toEqual([]);
     const [row] = await query<{ user_id: string; sent_at: unknown }>(em(), `select user_id, sent_at from notification where id = ?`, [res.body.id]);
     expect(row).toEqual({ user_id: p.user.id, sent_at: null });
+  });
+});
+
+describe('the language of texts made without a request', () => {
+  it('is the browser’s for a user who never chose one (remembered at sign-in and on each request), else the chosen one', async () => {
+    const employee = await f.employee({ name: `Lee ${Date.now()}`, birthday: `1990-${todayInZone().slice(5)}` });
+    const user = await f.user({ employeeId: employee.id });
+    const signIn = await t.request('POST', '/auth/login', { body: { login: user.login, password: user.password }, headers: { 'accept-language': 'en-US,en;q=0.9,zh-CN;q=0.8' } });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    // The worker greets with no request at hand: in the language of the browser the user signed in with.
+    await sendBirthdayGreetings(t.services);
+    expect(pushed.filter((p) => p.userId === user.id).map((p) => [p.payload.kind, p.payload.title, p.payload.body])).toEqual([
+      ['birthday', `Happy birthday, ${employee.name}!`, 'Best wishes from all of us for the year ahead.'],
+    ]);
+    // A request without the header forgets nothing; one from a Chinese browser is remembered.
+    expect((await t.request('GET', '/notifications', { cookie })).status).toBe(200);
+    expect((await notify(t.services, em(), { userId: user.id, kind: 'approval', title }))!.title).toBe('Quote approved');
+    expect((await t.request('GET', '/notifications', { cookie, headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } })).status).toBe(200);
+    expect((await notify(t.services, em(), { userId: user.id, kind: 'approval', title }))!.title).toBe('报价已批准');
+    // A language the user chose wins over any browser's.
+    expect((await t.request('PATCH', '/me', { cookie, body: { locale: 'en' }, headers: { 'accept-language': 'zh-CN' } })).status).toBe(200);
+    expect((await notify(t.services, em(), { userId: user.id, kind: 'approval', title }))!.title).toBe('Quote approved');
   });
 });
