@@ -5,7 +5,7 @@ import type { MetricResult } from '../../collab/channels/events';
 import { runSql } from '../../db/sql';
 import { AppError } from '../errors';
 import { fieldOf, findObject } from '../records/registry';
-import { levelFor, readableWhere } from '../records/query';
+import { levelFor, readableWhere, titleSql } from '../records/query';
 import { l } from '../records/labels';
 import type { ObjectDef } from '../records/types';
 import { relativeRange, todayInZone } from '../time';
@@ -127,7 +127,8 @@ registerMetric({
     // Weighted = Σ amount × probability (a percentage; the stage's when the opportunity has none),
     // added per stage first so no row needs its stage: Σ amount × own probability, plus the
     // stage's probability × Σ amount of those without one.
-    const rows = await runSql<{ name: string | null; name_en: string | null; n: number; amount: string; weighted: string }>(em, {
+    const stage = objectDef('salesStage');
+    const rows = await runSql<{ name: string | null; n: number; amount: string; weighted: string }>(em, {
       text: `with f as (
                select t.stage_id, count(*)::int as n, sum(t.amount) as amount, sum(t.amount * t.probability) as weighted_own,
                       sum(t.amount) filter (where t.probability is null) as amount_unset
@@ -135,20 +136,19 @@ registerMetric({
                 where ${where.text} and t.status = 'open' and t.currency = ?
                 group by t.stage_id),
              s as (
-               select st.name, st.name_en, st.sort_order, st.active, f.n, f.amount,
+               select ${titleSql(stage, 'st', principal.locale)} as name, st.sort_order, st.active, f.n, f.amount,
                       (coalesce(f.weighted_own, 0) + coalesce(f.amount_unset, 0) * st.probability) / 100 as weighted
                  from sales_stage st left join f on f.stage_id = st.id)
              ${
                split
                  ? // Every stage in use in stage order, empty ones included (a funnel has no gaps); a retired one only while open opportunities hold it.
-                   `select name, name_en, coalesce(n, 0)::int as n, ${money('amount')} as amount, ${money('weighted')} as weighted
+                   `select name, coalesce(n, 0)::int as n, ${money('amount')} as amount, ${money('weighted')} as weighted
                       from s where active or n is not null order by sort_order, name`
-                 : `select null as name, null as name_en, n, ${money('amount')} as amount, ${money('weighted')} as weighted
+                 : `select null as name, n, ${money('amount')} as amount, ${money('weighted')} as weighted
                       from (select sum(n)::int as n, sum(amount) as amount, sum(weighted) as weighted from s) x where n > 0`
              }`,
       bindings: [...where.bindings, currency],
     });
-    const locale = principal.locale;
     return {
       columns: [
         { name: 'stage', label: l('Stage', '销售阶段'), type: 'text' },
@@ -156,7 +156,7 @@ registerMetric({
         columns.amount('Amount', '预计金额'),
         { name: 'weighted', label: l('Weighted amount', '加权金额'), type: 'money' },
       ],
-      rows: rows.map((r) => [locale === 'en' ? (r.name_en ?? r.name) : r.name, Number(r.n), showAmount ? r.amount : null, showWeighted ? r.weighted : null]),
+      rows: rows.map((r) => [r.name, Number(r.n), showAmount ? r.amount : null, showWeighted ? r.weighted : null]),
     };
   },
 });

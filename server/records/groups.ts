@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import { invalid } from '../errors';
 import { runSql } from '../../db/sql';
-import { col, ident, readableWhere, type ReadParams } from './query';
+import { col, ident, labelLocale, readableWhere, titleSql, type ReadParams } from './query';
 import { fieldOf, findObject } from './registry';
 import type { FieldDef, ObjectDef } from './types';
 import { timeZone } from '../time';
@@ -93,7 +93,7 @@ export async function groupRecords(em: EntityManager, def: ObjectDef, principal:
       const target = findObject(field.relation!)!;
       const alias = ident(`gj${i}`);
       joins.push(`left join ${ident(target.table)} ${alias} on ${alias}.id = ${col(field)}`);
-      const label = `${alias}.${ident(fieldOf(target, target.titleField)!.column)}`;
+      const label = titleSql(target, alias, labelLocale(principal));
       levelKeys[i].push(label);
       selects.push(`${label} as ${ident(`l${i}`)}`);
     }

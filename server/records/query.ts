@@ -4,7 +4,8 @@ import { AppError, invalid } from '../errors';
 import type { Principal } from '../auth/principal';
 import type { Level } from '../../db/entities';
 import { fieldOf, fieldsOf, findObject } from './registry';
-import type { FieldDef, FieldType, ObjectDef } from './types';
+import type { FieldDef, FieldType, LocaleCode, ObjectDef } from './types';
+import { DEFAULT_LOCALE } from '../auth/locale';
 import { fieldSchema } from './validate';
 import { isUuid } from '../validation';
 import { runSql, type Sql } from '../../db/sql';
@@ -213,8 +214,21 @@ export async function scopeCondition(em: EntityManager, def: ObjectDef, principa
   return { text: `(${parts.map((p) => p.text).join(' or ')})`, bindings: parts.flatMap((p) => p.bindings) };
 }
 
-/** Select list: every field the user may read, plus the display label of each relation. */
-function selectSql(def: ObjectDef, readDenied: string[]): { columns: string; joins: string } {
+/**
+ * The display label of a record of `target` on table alias `alias`, in the reader's language:
+ * the English title where the object keeps one and it is filled, else the title.
+ */
+export function titleSql(target: ObjectDef, alias: string, locale: LocaleCode): string {
+  const title = col(fieldOf(target, target.titleField)!, alias);
+  const en = locale === 'en' && target.titleFieldEn ? fieldOf(target, target.titleFieldEn) : undefined;
+  return en ? `coalesce(nullif(${col(en, alias)}, ''), ${title})` : title;
+}
+
+/** The language labels are read in: the principal's; the system's reads (no principal) in the company's. */
+export const labelLocale = (principal: Principal | null): LocaleCode => principal?.locale ?? DEFAULT_LOCALE;
+
+/** Select list: every field the user may read, plus the display label of each relation in `locale`. */
+function selectSql(def: ObjectDef, readDenied: string[], locale: LocaleCode): { columns: string; joins: string } {
   const columns: string[] = [];
   const joins: string[] = [];
   for (const field of fieldsOf(def)) {
@@ -224,9 +238,8 @@ function selectSql(def: ObjectDef, readDenied: string[]): { columns: string; joi
     if (field.type === 'relation') {
       const target = findObject(field.relation!)!;
       const alias = ident(`r_${field.name}`);
-      const title = fieldOf(target, target.titleField)!;
       joins.push(`left join ${ident(target.table)} ${alias} on ${alias}.id = ${col(field)}`);
-      columns.push(`${col(title, alias)} as ${ident(`_label_${field.name}`)}`);
+      columns.push(`${titleSql(target, alias, locale)} as ${ident(`_label_${field.name}`)}`);
     }
   }
   return { columns: columns.join(', '), joins: joins.join(' ') };
@@ -324,7 +337,7 @@ export async function readableWhere(em: EntityManager, def: ObjectDef, principal
 export async function fetchPage(em: EntityManager, def: ObjectDef, principal: Principal | null, params: ListParams, action: 'read' | 'export' = 'read'): Promise<{ items: RecordDto[]; where: Sql }> {
   const readDenied = principal?.permissions[def.name].deny.read ?? [];
   const where = await readableWhere(em, def, principal, params, action);
-  const { columns, joins } = selectSql(def, readDenied);
+  const { columns, joins } = selectSql(def, readDenied, labelLocale(principal));
   const order = orderSql(def, params.sort, readDenied);
   const rows = await runSql<Record<string, unknown>>(em, {
     text: `select ${columns} from ${ident(def.table)} t ${joins} where ${where.text} order by ${order} limit ? offset ?`,
@@ -341,8 +354,8 @@ export async function orderedIds(em: EntityManager, def: ObjectDef, principal: P
   const readDenied = principal?.permissions[def.name]?.deny.read ?? [];
   const where = await readableWhere(em, def, principal, params, action);
   const sortsByLabel = (params.sort || def.defaultSort).split(',').some((s) => fieldOf(def, s.trim().replace(/^-/, ''))?.type === 'relation');
-  const { joins } = sortsByLabel ? selectSql(def, readDenied) : { joins: '' };
-  const labels = sortsByLabel ? `, ${selectSql(def, readDenied).columns}` : '';
+  const { joins } = sortsByLabel ? selectSql(def, readDenied, labelLocale(principal)) : { joins: '' };
+  const labels = sortsByLabel ? `, ${selectSql(def, readDenied, labelLocale(principal)).columns}` : '';
   const rows = await runSql<{ id: string }>(em, {
     text: `select t.id${labels} from ${ident(def.table)} t ${joins} where ${where.text} order by ${orderSql(def, params.sort, readDenied)}`,
     bindings: where.bindings,
@@ -353,7 +366,7 @@ export async function orderedIds(em: EntityManager, def: ObjectDef, principal: P
 /** The given records (all readable, as listed by orderedIds), in the given order. */
 export async function recordsByIds(em: EntityManager, def: ObjectDef, principal: Principal | null, ids: string[]): Promise<RecordDto[]> {
   if (!ids.length) return [];
-  const { columns, joins } = selectSql(def, principal?.permissions[def.name]?.deny.read ?? []);
+  const { columns, joins } = selectSql(def, principal?.permissions[def.name]?.deny.read ?? [], labelLocale(principal));
   const rows = await runSql<Record<string, unknown>>(em, {
     text: `select ${columns} from ${ident(def.table)} t ${joins} where t.id in (${ids.map(() => '?').join(', ')})`,
     bindings: ids,
@@ -378,7 +391,7 @@ export async function findRecord(em: EntityManager, def: ObjectDef, principal: P
   const grant = principal?.permissions[def.name];
   const scope = await scopeCondition(em, def, principal, level ?? levelFor(principal, def, 'read'));
   if (!scope) return null;
-  const { columns, joins } = selectSql(def, grant?.deny.read ?? []);
+  const { columns, joins } = selectSql(def, grant?.deny.read ?? [], labelLocale(principal));
   const only = discriminatorSql(def);
   const [row] = await runSql<Record<string, unknown>>(em, {
     text: `select ${columns} from ${ident(def.table)} t ${joins} where t.id = ? and ${only.text} and ${scope.text}`,
@@ -409,7 +422,7 @@ export async function lockRecord(em: EntityManager, def: ObjectDef, principal: P
   if (!isUuid(id)) return null;
   const read = (await scopeCondition(em, def, principal, levelFor(principal, def, 'read'))) ?? { text: 'false', bindings: [] };
   const act = (await scopeCondition(em, def, principal, level)) ?? { text: 'false', bindings: [] };
-  const { columns, joins } = selectSql(def, []);
+  const { columns, joins } = selectSql(def, [], labelLocale(principal));
   const only = discriminatorSql(def);
   const [row] = await runSql<Record<string, unknown>>(em, {
     text: `select ${read.text} as "_may_read", ${act.text} as "_may_act", ${columns} from ${ident(def.table)} t ${joins} where t.id = ? and ${only.text} for update of t`,

@@ -64,6 +64,8 @@ export type ObjectDef = {
   label: Label;
   pluralLabel: Label;
   titleField: string;
+  /** A field holding the English title beside `titleField` (sales stages): English readers see it as the label of relations here, the title when it is empty. */
+  titleFieldEn?: string;
   fields: FieldDef[];
   listColumns: string[];
   defaultSort: string;

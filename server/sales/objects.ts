@@ -40,6 +40,7 @@ export const salesStageObject: ObjectDef = {
   label: l('Sales stage', '销售阶段'),
   pluralLabel: l('Sales stages', '销售阶段'),
   titleField: 'name',
+  titleFieldEn: 'nameEn',
   defaultSort: 'sortOrder',
   listColumns: ['sortOrder', 'name', 'nameEn', 'probability', 'active'],
   scope: {},

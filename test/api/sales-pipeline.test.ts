@@ -219,3 +219,56 @@ describe('card tabs', () => {
     expect(related).toEqual(expect.arrayContaining(['salesTask.opportunityId', 'contract.opportunityId', 'salesOrder.opportunityId']));
   });
 });
+
+describe('stage labels in the reader’s language', () => {
+  it('English readers see the English stage name (the Chinese one where none is set), Chinese readers the Chinese one: records, lists, sorting, groups, exports', async () => {
+    const cust = await customer();
+    const prospecting = await stage('prospecting');
+    // A stage named only in Chinese: English readers fall back to that name (empty counts as none).
+    const plain = ok(await admin.post('/records/salesStage', { name: `仅中文${uid()}`, nameEn: '', probability: 5, sortOrder: 90 }));
+    const a = await opportunity({ customerId: cust.id, stageId: prospecting.id });
+    const b = await opportunity({ customerId: cust.id, stageId: plain.id });
+    const rights = { opportunity: { read: 'all', export: 'all' }, salesStage: { read: 'all' }, customer: { read: 'all' } } as const;
+    const english = await userWith(t, admin, rights);
+    ok(await admin.patch(`/users/${english.user.id}`, { locale: 'en' }), 200);
+    const chinese = await userWith(t, admin, rights);
+    ok(await admin.patch(`/users/${chinese.user.id}`, { locale: 'zh-CN' }), 200);
+    const filter = encodeURIComponent(JSON.stringify({ field: 'customerId', op: 'eq', value: cust.id }));
+
+    const labels = async (c: Client, sort = 'name') =>
+      (ok(await c.get(`/records/opportunity?filter=${filter}&sort=${sort}`), 200).items as Body[]).map((r) => [r.id, r._labels.stageId]);
+    expect(ok(await english.client.get(`/records/opportunity/${a.id}`), 200)._labels.stageId).toBe('Prospecting');
+    expect(ok(await chinese.client.get(`/records/opportunity/${a.id}`), 200)._labels.stageId).toBe('初步接洽');
+    expect(await labels(english.client)).toEqual(expect.arrayContaining([[a.id, 'Prospecting'], [b.id, plain.name]]));
+    expect(await labels(chinese.client)).toEqual(expect.arrayContaining([[a.id, '初步接洽'], [b.id, plain.name]]));
+    // Sorting by the stage sorts by the label the reader sees: 'P…' before '仅…' in English, '仅…' before '初…' in Chinese.
+    expect((await labels(english.client, 'stageId')).map(([id]) => id)).toEqual([a.id, b.id]);
+    expect((await labels(chinese.client, 'stageId')).map(([id]) => id)).toEqual([b.id, a.id]);
+
+    const groups = async (c: Client) =>
+      (ok(await c.get(`/records/opportunity/groups?by=stageId&filter=${filter}`), 200).groups as Body[]).map((g) => [g.value, g.label, g.count]);
+    expect(await groups(english.client)).toEqual([[prospecting.id, 'Prospecting', 1], [plain.id, plain.name, 1]]);
+    expect(await groups(chinese.client)).toEqual([[plain.id, plain.name, 1], [prospecting.id, '初步接洽', 1]]);
+
+    // A user who never chose a language reads in the browser's (Accept-Language), else in Chinese.
+    const undecided = await userWith(t, admin, rights);
+    const asBrowser = async (lang?: string) =>
+      ((await t.request('GET', `/records/opportunity/${a.id}`, { cookie: undecided.client.cookie, headers: lang ? { 'accept-language': lang } : {} })).body as Body)._labels.stageId;
+    expect(await asBrowser()).toBe('初步接洽');
+    expect(await asBrowser('en-GB,en;q=0.9')).toBe('Prospecting');
+    expect(await asBrowser('zh-CN,zh;q=0.9,en;q=0.5')).toBe('初步接洽');
+    // A chosen language wins over the browser's.
+    expect(((await t.request('GET', `/records/opportunity/${a.id}`, { cookie: chinese.client.cookie, headers: { 'accept-language': 'en' } })).body as Body)._labels.stageId).toBe('初步接洽');
+
+    // An export writes the stage in the export's language.
+    const exported = async (c: Client, locale: string) => {
+      const res = await t.request('GET', `/records/opportunity/export?format=csv&columns=name,stageId&sort=name&filter=${filter}&locale=${locale}`, { cookie: c.cookie });
+      expect(res.status).toBe(200);
+      return String(res.body);
+    };
+    expect(await exported(chinese.client, 'en')).toContain('Prospecting');
+    expect(await exported(english.client, 'zh-CN')).toContain('初步接洽');
+    expect(await exported(english.client, 'zh-CN')).not.toContain('Prospecting');
+    ok(await admin.patch(`/records/salesStage/${plain.id}`, { active: false }), 200);
+  });
+});
