@@ -6,7 +6,7 @@ import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { createEffect, onCleanup, onMount } from 'solid-js';
-import type { MetricResult } from '../../collab/channels/events';
+import type { MetricTable } from '../../server/dashboards/registry';
 import { formatDate, formatMoney, formatNumber, label, locale } from '../i18n';
 
 // Only the pieces the dashboards draw, so the bundle carries no more of ECharts than that.
@@ -30,7 +30,7 @@ export type ChartSpec =
   | { kind: 'grouped'; category: string; series: string; value: string; horizontal?: boolean; stack?: boolean; categoryOrder?: string[]; seriesOrder?: string[] };
 
 type Cell = string | number | null;
-type ColumnType = MetricResult['columns'][number]['type'];
+type ColumnType = MetricTable['columns'][number]['type'];
 
 const COLORS = ['#2f5fd0', '#1f7a4d', '#b35c00', '#8a4fd0', '#0f7c8c', '#c0362c', '#c02c7a', '#5a6b12', '#6b4a2f', '#3d4fa8'];
 
@@ -44,22 +44,26 @@ export function cellText(type: ColumnType, v: Cell, currency?: string | null): s
 }
 
 /** The index of a named column, or -1. */
-export const columnIndex = (data: MetricResult, name: string): number => data.columns.findIndex((c) => c.name === name);
+export const columnIndex = (data: MetricTable, name: string): number => data.columns.findIndex((c) => c.name === name);
 
-/** A chart's input: the figures plus how text values read (periods, buckets) in this language. */
+/** A text value as it reads in this language: the words of its column's options for a code ('thisMonth' → "This month"), else as sent. */
+export function valueText(data: MetricTable, column: string, value: string): string {
+  const option = data.columns.find((c) => c.name === column)?.options?.find((o) => o.value === value);
+  return option ? label(option.label, value) : value;
+}
+
+/** A chart's input: the figures (coded text values read through their column's options). */
 export type ChartInput = {
   spec: ChartSpec;
-  data: MetricResult;
+  data: MetricTable;
   emptyLabel: string;
-  /** The words for a text value of a column (e.g. 'thisMonth' → "This month"). */
-  textOf?: (column: string, value: string) => string;
   /** The currency of money cells when the table has no currency column. */
   currency?: string;
 };
 
 function optionFor(input: ChartInput): Option {
   const { spec, data, emptyLabel } = input;
-  const textOf = (column: string, v: Cell) => (v === null || v === '' ? emptyLabel : input.textOf ? input.textOf(column, String(v)) : String(v));
+  const textOf = (column: string, v: Cell) => (v === null || v === '' ? emptyLabel : valueText(data, column, String(v)));
   const currencyAt = columnIndex(data, 'currency');
   if (spec.kind === 'funnel') return funnelOption(spec, data, textOf, currencyAt, input.currency);
   if (spec.kind === 'grouped') return groupedOption(spec, data, textOf);
@@ -102,7 +106,7 @@ function optionFor(input: ChartInput): Option {
   };
 }
 
-function funnelOption(spec: Extract<ChartSpec, { kind: 'funnel' }>, data: MetricResult, textOf: (c: string, v: Cell) => string, currencyAt: number, currency?: string): Option {
+function funnelOption(spec: Extract<ChartSpec, { kind: 'funnel' }>, data: MetricTable, textOf: (c: string, v: Cell) => string, currencyAt: number, currency?: string): Option {
   const nameCol = data.columns[0];
   let valueAt = columnIndex(data, spec.value);
   // Nothing to show by amount (no amounts yet): label with the fallback (a count) instead.
@@ -148,7 +152,7 @@ function funnelOption(spec: Extract<ChartSpec, { kind: 'funnel' }>, data: Metric
   };
 }
 
-function groupedOption(spec: Extract<ChartSpec, { kind: 'grouped' }>, data: MetricResult, textOf: (c: string, v: Cell) => string): Option {
+function groupedOption(spec: Extract<ChartSpec, { kind: 'grouped' }>, data: MetricTable, textOf: (c: string, v: Cell) => string): Option {
   const c = columnIndex(data, spec.category);
   const s = columnIndex(data, spec.series);
   const v = columnIndex(data, spec.value);
@@ -223,7 +227,7 @@ export function Chart(props: ChartInput & { title: string; height?: number; test
   });
   createEffect(() => {
     locale();
-    const option = optionFor({ spec: props.spec, data: props.data, emptyLabel: props.emptyLabel, textOf: props.textOf, currency: props.currency });
+    const option = optionFor({ spec: props.spec, data: props.data, emptyLabel: props.emptyLabel, currency: props.currency });
     // Not merged: a category that disappeared must go from the chart.
     queueMicrotask(() => chart?.setOption(option, { notMerge: true }));
   });

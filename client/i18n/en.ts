@@ -897,10 +897,4 @@ export const en = {
   'dashboard.named': "{name} dashboard",
   'dashboard.currency': "Currency",
   'dashboard.count': "{label}: {count}",
-  'dashboard.period.thisMonth': "This month",
-  'dashboard.period.lastMonth': "Last month",
-  'dashboard.bucket.0-30': "0–30 days",
-  'dashboard.bucket.31-60': "31–60 days",
-  'dashboard.bucket.61-90': "61–90 days",
-  'dashboard.bucket.90+': "Over 90 days",
 } as const satisfies Record<string, string>;

@@ -899,10 +899,4 @@ export const zhCN: Dictionary = {
   'dashboard.named': "{name}仪表盘",
   'dashboard.currency': "币种",
   'dashboard.count': "{label}：{count}",
-  'dashboard.period.thisMonth': "本月",
-  'dashboard.period.lastMonth': "上月",
-  'dashboard.bucket.0-30': "0–30 天",
-  'dashboard.bucket.31-60': "31–60 天",
-  'dashboard.bucket.61-90': "61–90 天",
-  'dashboard.bucket.90+': "90 天以上",
 };

@@ -1,13 +1,14 @@
 import { useParams } from '@solidjs/router';
 import { For, Match, Show, Switch, createResource, createSignal, onCleanup } from 'solid-js';
-import type { MetricParams, MetricResult } from '../../collab/channels/events';
+import type { MetricParams } from '../../collab/channels/events';
+import type { MetricTable } from '../../server/dashboards/registry';
 import { dashboardsApi, type DashboardMetricDto } from '../api/collab';
-import { Chart, cellText, columnIndex, type ChartSpec } from '../components/Chart';
+import { Chart, cellText, columnIndex, valueText, type ChartSpec } from '../components/Chart';
 import { Icon } from '../components/Icons';
 import { PageHeader } from '../components/Shell';
 import { toast } from '../components/Toasts';
 import { call, connected, onConnect, unsubscribeMetric, useSocket } from '../collab/socket';
-import { errorText, formatDateTime, formatMoney, formatNumber, hasKey, label, locale, t } from '../i18n';
+import { errorText, formatDateTime, formatMoney, formatNumber, label, locale, t } from '../i18n';
 import { downloadFile } from '../lib/download';
 
 type Kind = ChartSpec | { kind: 'tiles' };
@@ -32,7 +33,7 @@ const SPECS: Record<string, Kind> = {
 };
 
 /** A chart for a metric nobody described: per-currency money is pivoted, dates draw a line, the rest bars. */
-export function specFor(name: string, data: MetricResult | null): Kind {
+export function specFor(name: string, data: MetricTable | null): Kind {
   if (SPECS[name]) return SPECS[name];
   if (!data) return { kind: 'bar' };
   const currency = columnIndex(data, 'currency');
@@ -40,12 +41,6 @@ export function specFor(name: string, data: MetricResult | null): Kind {
   const category = data.columns.find((c, i) => i !== currency && c.type === 'text');
   if (currency >= 0 && money && category) return { kind: 'grouped', category: category.name, series: 'currency', value: money.name };
   return data.columns[0]?.type === 'date' ? { kind: 'line' } : { kind: 'bar' };
-}
-
-/** Words for the coded text values metrics send (periods, ageing buckets). */
-function textOf(column: string, value: string): string {
-  const key = `dashboard.${column}.${value}`;
-  return hasKey(key) ? t(key) : value;
 }
 
 /** `/dashboards/:name` — any dashboard of GET /api/dashboards, its figures live over the socket. */
@@ -107,7 +102,7 @@ export function DashboardPage() {
 }
 
 /** This month against last month, per currency, in words above the bars. */
-function MonthSummary(props: { data: MetricResult; testid: string }) {
+function MonthSummary(props: { data: MetricTable; testid: string }) {
   const at = (n: string) => columnIndex(props.data, n);
   const countLabel = () => label(props.data.columns[at('count')]?.label, 'count');
   const rows = () => {
@@ -125,11 +120,11 @@ function MonthSummary(props: { data: MetricResult; testid: string }) {
       <For each={rows()}>
         {(r) => (
           <div class="month-row" data-testid="month-row" data-currency={r.currency}>
-            <dt>{t('dashboard.period.thisMonth')}</dt>
+            <dt>{valueText(props.data, 'period', 'thisMonth')}</dt>
             <dd>
               <strong data-testid="this-month-amount">{r.now.amount}</strong> <span class="muted small">{t('dashboard.count', { label: countLabel(), count: r.now.count })}</span>
             </dd>
-            <dt>{t('dashboard.period.lastMonth')}</dt>
+            <dt>{valueText(props.data, 'period', 'lastMonth')}</dt>
             <dd>
               <span data-testid="last-month-amount">{r.before.amount}</span> <span class="muted small">{t('dashboard.count', { label: countLabel(), count: r.before.count })}</span>
             </dd>
@@ -154,7 +149,7 @@ function MetricCard(props: { metric: DashboardMetricDto }) {
   const name = props.metric.name;
   const choice = CHOICES[name];
   const [params, setParams] = createSignal<MetricParams>(choice ? { [choice.param]: choice.initial } : {});
-  const [data, setData] = createSignal<MetricResult | null>(null);
+  const [data, setData] = createSignal<MetricTable | null>(null);
   const [at, setAt] = createSignal<string | null>(null);
   const [error, setError] = createSignal<unknown>(null);
   const [exporting, setExporting] = createSignal(false);
@@ -221,7 +216,7 @@ function MetricCard(props: { metric: DashboardMetricDto }) {
   const cell = (row: (string | number | null)[], i: number) => {
     const col = data()!.columns[i];
     const v = row[i] ?? null;
-    if (col?.type === 'text' && typeof v === 'string') return textOf(col.name, v);
+    if (col?.type === 'text' && typeof v === 'string') return valueText(data()!, col.name, v);
     return cellText(col?.type ?? 'text', v, currencyOf(row));
   };
 
@@ -283,7 +278,6 @@ function MetricCard(props: { metric: DashboardMetricDto }) {
             data={data()!}
             title={t('dashboard.chart', { title: title() })}
             emptyLabel={t('group.empty')}
-            textOf={textOf}
             currency={typeof params().currency === 'string' ? (params().currency as string) : undefined}
             height={spec().kind === 'funnel' ? 300 : 260}
             testid={`chart-${name}`}

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
-import type { MetricResult } from '../../collab/channels/events';
 import { runSql } from '../../db/sql';
 import { AppError } from '../errors';
 import { findObject } from '../records/registry';
@@ -8,7 +7,7 @@ import { readableWhere } from '../records/query';
 import { l } from '../records/labels';
 import type { ObjectDef } from '../records/types';
 import { relativeRange, timeZone } from '../time';
-import { registerDashboard, registerMetric } from './registry';
+import { registerDashboard, registerMetric, type MetricTable } from './registry';
 
 // The first dashboard: customers and activities. Every figure counts only rows the viewer may
 // read (readableWhere applies the read level's scope); a field hidden from the viewer is not
@@ -48,7 +47,7 @@ registerMetric({
   label: l('Customers added this month by department', '本月新增客户（按部门）'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     const def = objectDef('customer');
     const where = await readableWhere(em, def, principal, {});
     const [start, end] = relativeRange('thisMonth', 0);
@@ -76,7 +75,7 @@ registerMetric({
   label: l('New customers per day (last 30 days)', '每日新增客户（近 30 天）'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     const def = objectDef('customer');
     const where = await readableWhere(em, def, principal, {});
     const [start, end] = relativeRange('lastNDays', 30);
@@ -107,7 +106,7 @@ registerMetric({
   label: l('Customers by credit grade', '客户信用等级分布'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     return {
       columns: [
         { name: 'grade', label: l('Credit grade', '信用等级'), type: 'text' },
@@ -123,7 +122,7 @@ registerMetric({
   label: l('Activities today by type', '今日联系记录（按类型）'),
   objects: ['activity'],
   requires: [{ object: 'activity', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     return {
       columns: [
         { name: 'type', label: l('Type', '类型'), type: 'text' },
@@ -139,7 +138,7 @@ registerMetric({
   label: l('Customer totals', '客户总览'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     const def = objectDef('customer');
     const where = await readableWhere(em, def, principal, {});
     const month = relativeRange('thisMonth', 0);

@@ -11,7 +11,14 @@ const DashboardSchema = z
   .openapi('Dashboard');
 const MetricResultSchema = z
   .object({
-    columns: z.array(z.object({ name: z.string(), label: LabelSchema, type: z.enum(['text', 'number', 'money', 'date']) })),
+    columns: z.array(
+      z.object({
+        name: z.string(),
+        label: LabelSchema,
+        type: z.enum(['text', 'number', 'money', 'date']),
+        options: z.array(z.object({ value: z.string(), label: LabelSchema })).optional().openapi({ description: 'The words of the coded values of a text column (periods, ageing buckets)' }),
+      }),
+    ),
     rows: z.array(z.array(z.union([z.string(), z.number(), z.null()]))),
   })
   .openapi('MetricResult');

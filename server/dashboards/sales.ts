@@ -1,17 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import type { MetricResult } from '../../collab/channels/events';
 import { runSql } from '../../db/sql';
 import { AppError } from '../errors';
 import { fieldOf, findObject } from '../records/registry';
 import { levelFor, readableWhere, titleSql } from '../records/query';
-import { l } from '../records/labels';
+import { l, opt } from '../records/labels';
 import type { ObjectDef } from '../records/types';
 import { relativeRange, todayInZone } from '../time';
 import { BILLABLE } from '../sales/orders';
 import { currencies } from '../sales/objects';
-import { registerDashboard, registerMetric } from './registry';
+import { registerDashboard, registerMetric, type MetricColumn, type MetricTable } from './registry';
 
 // The sales dashboard. Every figure is an aggregate over record HEADERS (the order total is kept
 // on the order, the balance on the receivable), never over order lines, so recomputing after a
@@ -39,7 +38,7 @@ const money = (expr: string) => `round(coalesce(${expr}, 0), 2)::text`;
 // as literals (they are constants of the code) so the planner can use a partial index on them.
 const billable = `t.status in (${BILLABLE.map((s) => `'${s.replace(/[^a-z]/g, '')}'`).join(', ')})`;
 
-type Column = MetricResult['columns'][number];
+type Column = MetricColumn;
 const columns = {
   currency: { name: 'currency', label: l('Currency', '币种'), type: 'text' } satisfies Column,
   count: (en: string, zh: string): Column => ({ name: 'count', label: l(en, zh), type: 'number' }),
@@ -47,6 +46,8 @@ const columns = {
 };
 
 type Period = 'thisMonth' | 'lastMonth';
+/** The period of a monthly figure: coded in the rows, in words on the chart and in an export. */
+const periodColumn: Column = { name: 'period', label: l('Period', '期间'), type: 'text', options: [opt('thisMonth', 'This month', '本月'), opt('lastMonth', 'Last month', '上月')] };
 
 /**
  * Count and amount this month and last month (company days), per currency, of the readable rows
@@ -117,7 +118,7 @@ registerMetric({
   objects: ['opportunity', 'salesStage'],
   requires: [{ object: 'opportunity', action: 'read' }],
   params: FunnelParams,
-  async compute(em, principal, params): Promise<MetricResult> {
+  async compute(em, principal, params): Promise<MetricTable> {
     const def = objectDef('opportunity');
     const where = await readableWhere(em, def, principal, {});
     const currency = FunnelParams.parse(params).currency;
@@ -166,9 +167,9 @@ registerMetric({
   label: l('Orders this month and last month', '本月与上月订单'),
   objects: ['salesOrder'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     return {
-      columns: [{ name: 'period', label: l('Period', '期间'), type: 'text' }, columns.currency, columns.count('Orders', '订单数'), columns.amount('Amount', '订单金额')],
+      columns: [periodColumn, columns.currency, columns.count('Orders', '订单数'), columns.amount('Amount', '订单金额')],
       rows: await monthly(em, principal, 'salesOrder', 'total', billable),
     };
   },
@@ -179,9 +180,9 @@ registerMetric({
   label: l('Receipts this month and last month', '本月与上月回款'),
   objects: ['receipt'],
   requires: [{ object: 'receipt', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     return {
-      columns: [{ name: 'period', label: l('Period', '期间'), type: 'text' }, columns.currency, columns.count('Receipts', '回款笔数'), columns.amount('Amount received', '回款金额')],
+      columns: [periodColumn, columns.currency, columns.count('Receipts', '回款笔数'), columns.amount('Amount received', '回款金额')],
       rows: await monthly(em, principal, 'receipt', 'amount', 'true'),
     };
   },
@@ -195,7 +196,7 @@ registerMetric({
   // The receivable holds total − receipts; the sales rules rewrite it when any of these change.
   objects: ['receivable', 'receipt', 'salesOrder', 'contract'],
   requires: [{ object: 'receivable', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     const def = objectDef('receivable');
     const where = await readableWhere(em, def, principal, {});
     // Age = days since the receivable's date, which is the order's date (or the contract's):
@@ -214,7 +215,16 @@ registerMetric({
     });
     // Every bucket for every currency with something outstanding: the chart's axis stays fixed.
     return {
-      columns: [{ name: 'bucket', label: l('Age (days)', '账龄（天）'), type: 'text' }, columns.currency, columns.amount('Outstanding', '未收金额')],
+      columns: [
+        {
+          name: 'bucket',
+          label: l('Age (days)', '账龄（天）'),
+          type: 'text',
+          options: [opt('0-30', '0–30 days', '0–30 天'), opt('31-60', '31–60 days', '31–60 天'), opt('61-90', '61–90 days', '61–90 天'), opt('90+', 'Over 90 days', '90 天以上')],
+        },
+        columns.currency,
+        columns.amount('Outstanding', '未收金额'),
+      ],
       rows: ageingBuckets.flatMap((bucket, i) => rows.map((r) => [bucket, r.currency, showAmount ? [r.b0, r.b1, r.b2, r.b3][i] : null])),
     };
   },
@@ -225,10 +235,10 @@ registerMetric({
   label: l('Top customers this year', '本年客户排行'),
   objects: ['salesOrder', 'customer'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     const def = objectDef('salesOrder');
     const where = await readableWhere(em, def, principal, {});
-    const cols: MetricResult['columns'] = [{ name: 'customer', label: l('Customer', '客户'), type: 'text' }, columns.currency, columns.amount('Order amount', '订单金额')];
+    const cols: Column[] = [{ name: 'customer', label: l('Customer', '客户'), type: 'text' }, columns.currency, columns.amount('Order amount', '订单金额')];
     // A ranking by a hidden amount (or across currencies) would tell what it hides: none then.
     if (hidden(principal, 'salesOrder', 'total') || hidden(principal, 'salesOrder', 'currency')) return { columns: cols, rows: [] };
     const split = !hidden(principal, 'salesOrder', 'customerId');
@@ -274,7 +284,7 @@ registerMetric({
   label: l("This month's orders by salesperson", '本月订单（按销售员）'),
   objects: ['salesOrder', 'employee'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     return {
       columns: [{ name: 'name', label: l('Salesperson', '销售员'), type: 'text' }, columns.currency, columns.count('Orders', '订单数'), columns.amount('Amount', '订单金额')],
       rows: await thisMonthBy(em, principal, 'owner'),
@@ -287,7 +297,7 @@ registerMetric({
   label: l("This month's orders by department", '本月订单（按部门）'),
   objects: ['salesOrder', 'department'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricResult> {
+  async compute(em, principal): Promise<MetricTable> {
     return {
       columns: [{ name: 'name', label: l('Department', '部门'), type: 'text' }, columns.currency, columns.count('Orders', '订单数'), columns.amount('Amount', '订单金额')],
       rows: await thisMonthBy(em, principal, 'department'),

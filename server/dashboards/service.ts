@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
 import type { Principal } from '../auth/principal';
-import type { DashboardUpdate, MetricParams, MetricResult } from '../../collab/channels/events';
+import type { DashboardUpdate, MetricParams } from '../../collab/channels/events';
 import { AppError, invalid } from '../errors';
 import { fieldErrorsFromZod } from '../validation';
 import { neutralise } from '../records/export';
 import type { Label, LocaleCode } from '../records/types';
-import { allDashboards, findMetric, maySee, type Metric } from './registry';
+import { allDashboards, findMetric, maySee, type Metric, type MetricTable } from './registry';
 // The built-in dashboards register themselves when loaded.
 import './customers';
 import './sales';
@@ -49,17 +49,20 @@ export function paramsKey(params: MetricParams): string {
 }
 
 /** Computes a metric for a principal; the metric scopes its figures to what the principal may read. */
-export async function computeMetric(em: EntityManager, principal: Principal, name: string, rawParams: unknown): Promise<DashboardUpdate> {
+export async function computeMetric(em: EntityManager, principal: Principal, name: string, rawParams: unknown): Promise<DashboardUpdate & { result: MetricTable }> {
   const metric = requireMetric(principal, name);
   const params = parseParams(metric, rawParams);
   const result = await metric.compute(em, principal, params);
   return { metric: metric.name, params, result, at: new Date().toISOString() };
 }
 
-/** A metric's figures as an .xlsx: column labels in `locale`, text cells that look like formulas neutralised. */
+/**
+ * A metric's figures as an .xlsx, all in `locale`: column labels, coded values in words (their
+ * column's options) and names the metric writes (stages); text cells that look like formulas neutralised.
+ */
 export async function exportMetric(em: EntityManager, principal: Principal, name: string, rawParams: unknown, locale: LocaleCode): Promise<{ filename: string; data: Buffer }> {
   const metric = requireMetric(principal, name);
-  const { result } = await computeMetric(em, principal, name, rawParams);
+  const { result } = await computeMetric(em, { ...principal, locale }, name, rawParams);
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(metric.label[locale].replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Sheet1');
   sheet.columns = result.columns.map((c) => ({
@@ -69,14 +72,16 @@ export async function exportMetric(em: EntityManager, principal: Principal, name
     ...(c.type === 'date' ? { style: { numFmt: 'yyyy-mm-dd' } } : c.type === 'money' ? { style: { numFmt: '#,##0.00' } } : {}),
   }));
   sheet.getRow(1).font = { bold: true };
-  for (const row of result.rows) sheet.addRow(row.map((v, i) => cell(result, i, v)));
+  for (const row of result.rows) sheet.addRow(row.map((v, i) => cell(result, i, v, locale)));
   const data = Buffer.from(await workbook.xlsx.writeBuffer());
   return { filename: `${metric.name}-${new Date().toISOString().slice(0, 10)}.xlsx`, data };
 }
 
-function cell(result: MetricResult, index: number, v: string | number | null): string | number | Date | null {
+function cell(result: MetricTable, index: number, v: string | number | null, locale: LocaleCode): string | number | Date | null {
   if (v === null) return null;
   const type = result.columns[index]?.type;
+  const option = result.columns[index]?.options?.find((o) => o.value === v);
+  if (option) return neutralise(option.label[locale]);
   if (type === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00Z`);
   if ((type === 'number' || type === 'money') && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return typeof v === 'string' ? neutralise(v) : v;

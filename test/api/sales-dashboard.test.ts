@@ -358,14 +358,44 @@ describe('sales dashboard figures', () => {
     expect(sheet.getRow(1).values).toEqual([undefined, 'Period', 'Currency', 'Orders', 'Amount']);
     const figures = (await metric(admin, 'sales.ordersMonthly')).rows;
     const rows = Array.from({ length: sheet.rowCount - 1 }, (_, i) => (sheet.getRow(i + 2).values as unknown[]).slice(1));
-    expect(rows).toEqual(figures.map((r) => [r[0], r[1], r[2], Number(r[3])]));
+    // The figures carry period codes with their words as the column's options; the file has the words.
+    expect(figures.map((r) => r[0])).toContain('thisMonth');
+    const periodWords = { thisMonth: 'This month', lastMonth: 'Last month' } as Record<string, string>;
+    expect(rows).toEqual(figures.map((r) => [periodWords[r[0] as string], r[1], r[2], Number(r[3])]));
     expect(sheet.getCell('D2').numFmt).toBe('#,##0.00');
 
-    const zh = await t.app.request(`${ORIGIN}/api/dashboards/metrics/sales.funnel/export`, { headers: { cookie: admin.cookie!, origin: ORIGIN, host: 'localhost' } });
-    const wb2 = new ExcelJS.Workbook();
-    await wb2.xlsx.load(Buffer.from(await zh.arrayBuffer()) as never);
-    expect(wb2.worksheets[0].getRow(1).values).toEqual([undefined, '销售阶段', '机会数', '预计金额', '加权金额']);
-    expect(wb2.worksheets[0].getRow(2).values).toEqual([undefined, '初步接洽', 2, 15000, 1500]);
+    const book = async (path: string) => {
+      const res = await t.app.request(`${ORIGIN}/api${path}`, { headers: { cookie: admin.cookie!, origin: ORIGIN, host: 'localhost' } });
+      expect(res.status).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+      return Array.from({ length: wb.worksheets[0].rowCount }, (_, i) => (wb.worksheets[0].getRow(i + 1).values as unknown[]).slice(1));
+    };
+    const zhMonthly = await book('/dashboards/metrics/sales.receiptsMonthly/export?locale=zh-CN');
+    expect(zhMonthly[0]).toEqual(['期间', '币种', '回款笔数', '回款金额']);
+    expect(new Set(zhMonthly.slice(1).map((r) => r[0]))).toEqual(new Set(['本月', '上月']));
+    const ageing = await book('/dashboards/metrics/sales.receivablesAgeing/export?locale=en');
+    expect([...new Set(ageing.slice(1).map((r) => r[0]))]).toEqual(['0–30 days', '31–60 days', '61–90 days', 'Over 90 days']);
+
+    const zh = await book('/dashboards/metrics/sales.funnel/export');
+    expect(zh[0]).toEqual(['销售阶段', '机会数', '预计金额', '加权金额']);
+    expect(zh[1]).toEqual(['初步接洽', 2, 15000, 1500]);
+    // Stage names follow the export's language, not the reader's.
+    const en = await book('/dashboards/metrics/sales.funnel/export?locale=en');
+    expect(en[0]).toEqual(['Stage', 'Opportunities', 'Amount', 'Weighted amount']);
+    expect(en[1]).toEqual(['Prospecting', 2, 15000, 1500]);
+  });
+
+  it('sends the words of coded values as column options, and funnel stages in the reader\'s language (chosen, else the browser\'s)', async () => {
+    const monthly = await metric(admin, 'sales.ordersMonthly');
+    expect(monthly.columns[0]).toMatchObject({ name: 'period', options: [{ value: 'thisMonth', label: { en: 'This month', 'zh-CN': '本月' } }, { value: 'lastMonth', label: { en: 'Last month', 'zh-CN': '上月' } }] });
+    const viaBrowser = async (lang: string) => {
+      const res = await t.request('GET', '/dashboards/metrics/sales.funnel', { cookie: admin.cookie, headers: { 'accept-language': lang } });
+      expect(res.status).toBe(200);
+      return (res.body as MetricResult).rows.map((r) => r[0]);
+    };
+    expect((await viaBrowser('en-US,en;q=0.9,zh-CN;q=0.8'))[0]).toBe('Prospecting');
+    expect((await viaBrowser('zh-CN,zh;q=0.9,en;q=0.8'))[0]).toBe('初步接洽');
   });
 });
 

@@ -251,7 +251,13 @@ describe('sales in Chromium', () => {
     await workbook.xlsx.readFile((await download.path())!);
     const rows: unknown[][] = [];
     workbook.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-    expect(rows.slice(1)).toContainEqual(['thisMonth', 'CNY', 1, 1000]);
+    expect(rows.slice(1)).toContainEqual(['This month', 'CNY', 1, 1000]);
+    // The English interface reads periods and stage names in English, never the codes or the Chinese names.
+    expect(await text(receipts.getByTestId('metric-table-sales.receiptsMonthly'))).toMatch(/This month/);
+    expect(await text(receipts.getByTestId('metric-table-sales.receiptsMonthly'))).not.toMatch(/thisMonth/);
+    const funnel = await text(viewer.getByTestId('metric-table-sales.funnel'));
+    expect(funnel).toMatch(/Prospecting/);
+    expect(funnel).not.toMatch(/初步接洽/);
     // Ageing and top customers carry the balance and the sale.
     await expect.poll(() => text(viewer.getByTestId('metric-table-sales.receivablesAgeing'))).toMatch(/1,827\.50/);
 
