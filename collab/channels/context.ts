@@ -12,8 +12,6 @@ export type ChannelSocket = Socket<ClientToServerEvents, ServerToClientEvents, R
 
 /** Intervals of the channels layer; tests shorten them before starting a server. */
 export const channelTimings = {
-  /** Sessions of open sockets are re-checked this often (expired ones are closed). */
-  sessionCheckMs: 30_000,
   /** A socket's principal (groups, rights) is reloaded after this long. */
   principalTtlMs: 60_000,
   /** Record changes are coalesced per object for this long before live lists hear of them. */

@@ -102,4 +102,5 @@ export type ClientToServerEvents = {
   'dashboard:unsubscribe': (input: { metric: string; params?: MetricParams }) => void;
 };
 
-export type SocketData = { userId: string; sessionId: string };
+/** `used`: the user sent something over the socket since the last session check (keeps the session alive). */
+export type SocketData = { userId: string; sessionId: string; used?: boolean };

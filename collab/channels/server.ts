@@ -68,6 +68,9 @@ export async function attachChannels(http: ServerType, services: Services): Prom
   const dashboards = attachLiveDashboards(io, services, viewers);
   const sessions = attachSessionGuard(io, services);
   io.on('connection', (socket) => {
+    socket.onAny(() => {
+      socket.data.used = true;
+    });
     registerConversationHandlers(socket, services, viewers);
     live.register(socket);
     dashboards.register(socket);

@@ -86,6 +86,8 @@ export class Conn {
   /** Sequence numbers (in its doc) of this connection's last update and of its first not yet acknowledged (0: none). */
   lastUpdate = 0;
   unackedFrom = 0;
+  /** The user edited over this connection since the last session check (keeps the session alive). */
+  used = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -442,6 +444,7 @@ export class SharedDoc implements LogOwner {
     const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
     conn.lastUpdate = ++this.seq;
     conn.unackedFrom ||= conn.lastUpdate;
+    conn.used = true;
     Y.applyUpdate(this.ydoc, update, conn);
     this.runChecks();
     // A client only builds on what this server sent it, so its updates never wait for missing

@@ -15,6 +15,7 @@ import { Conn, defaultOptions, RecordGone, SharedDoc, type DocHost, type YjsOpti
 import { closeCodes, docNameOf, encodeNotice, parseDocName } from './protocol';
 import { YjsRelay } from './relay';
 import { deleteDocRows, docsToRecover, storedDocs, UpdateLog } from './store';
+import { watchSessions } from '../sessions';
 
 const PATH = '/collab/';
 const PRINCIPAL_TTL_MS = 5000;
@@ -248,6 +249,15 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
     for (const c of conns) if (c.userId === userId && c.sessionId !== exceptSessionId) c.close(closeCodes.sessionEnded, 'session ended');
   });
 
+  // Sessions that went idle or expired close their connections; typing keeps a session alive.
+  const sessionWatch = watchSessions(
+    services,
+    () => [...conns],
+    (ended) => {
+      for (const c of conns) if (ended.has(c.sessionId)) c.close(closeCodes.sessionEnded, 'session ended');
+    },
+  );
+
   // Writes on this node to records whose docs are not open here, batched per tick: one query
   // finds which have a stored doc (most records were never co-edited).
   const changed = new Map<string, { object: string; id: string; fields: Set<string> }>();
@@ -362,6 +372,7 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
       clearInterval(pinger);
       offSessionEnded();
       offRevoked();
+      sessionWatch.close();
       offChanged();
       // Stop taking edits; clients keep theirs and resync with whichever node they reach next.
       for (const c of conns) c.pending = [];

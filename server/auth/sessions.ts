@@ -52,3 +52,31 @@ export async function deleteSession(em: EntityManager, sessionId: string): Promi
 export async function revokeUserSessions(em: EntityManager, userId: string, exceptSessionId?: string): Promise<void> {
   await execute(em, `delete from session where user_id = ? and id <> ?`, [userId, exceptSessionId ?? '']);
 }
+
+/**
+ * Of the given sessions, those still valid by the rules of resolveSession (neither idle nor past
+ * their expiry, the user still active). Sessions in `used` were used meanwhile over a long-lived
+ * connection and count as seen now, unless they had already ended.
+ */
+export async function liveSessions(em: EntityManager, env: Env, ids: string[], used: Set<string> = new Set()): Promise<Set<string>> {
+  const alive = new Set<string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const part = ids.slice(i, i + 1000);
+    const touched = part.filter((id) => used.has(id));
+    if (touched.length) {
+      await execute(
+        em,
+        `update session set last_seen_at = now() where id in (${touched.map(() => '?').join(', ')}) and expires_at > now() and last_seen_at > now() - make_interval(mins => ?)`,
+        [...touched, env.SESSION_IDLE_MINUTES],
+      );
+    }
+    const rows = await query<{ id: string }>(
+      em,
+      `select s.id from session s join app_user u on u.id = s.user_id
+        where s.id in (${part.map(() => '?').join(', ')}) and u.active and s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ?)`,
+      [...part, env.SESSION_IDLE_MINUTES],
+    );
+    for (const r of rows) alive.add(r.id);
+  }
+  return alive;
+}

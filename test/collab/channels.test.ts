@@ -3,13 +3,13 @@ import { loginCookie, startTestServer, type TestServer } from '../helpers/server
 import { factories } from '../helpers/factories';
 import type { Client } from '../helpers/app';
 import type { GroupPermissions } from '../../db/entities';
-import { channelTimings } from '../../collab/channels/context';
+import { sessionTimings } from '../../collab/sessions';
 import { hashToken } from '../../server/auth/sessions';
 import { execute } from '../../db/sql';
 import { connected, disconnected, httpClient, next, online, openSocket, record, request, sleep, type TestSocket } from './channels-helpers';
 
 // Expired sessions are looked for every half second here instead of every 30 s.
-channelTimings.sessionCheckMs = 500;
+sessionTimings.checkMs = 500;
 
 let t: TestServer;
 let admin: Client;

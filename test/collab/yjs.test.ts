@@ -8,6 +8,11 @@ import { api, loginCookie, startTestServer, type TestServer } from '../helpers/s
 import { openCollab, type CollabClient } from '../../collab/yjs/node-client';
 import { execute, query } from '../../db/sql';
 import type { GroupPermissions } from '../../db/entities';
+import { sessionTimings } from '../../collab/sessions';
+import { hashToken } from '../../server/auth/sessions';
+
+// Sessions of open connections are checked every half second here instead of every 30 s.
+sessionTimings.checkMs = 500;
 
 let t: TestServer;
 let admin: string;
@@ -419,6 +424,35 @@ describe('who may connect', () => {
     await expect.poll(() => c.closeCode, { timeout: 5000 }).toBe(4401);
     expect(await upgradeStatus(`/collab/customer:${c0.id}`, { origin: t.url, cookie: again })).toBe(401);
   });
+
+  it('closes the connection of a session that expires or goes idle while it is open', async () => {
+    const u = await userWith({ customer: { read: 'all', edit: 'all' } });
+    const a = await connect(c0.id, u.cookie);
+    await execute(em(), `update session set expires_at = now() - interval '1 second' where id = ?`, [sessionIdOf(u.cookie)]);
+    await expect.poll(() => a.closeCode, { timeout: 5000 }).toBe(4401);
+
+    const again = await loginCookie(t.url, u.login, (await resetPassword(u.id)).password);
+    const b = await connect(c0.id, again);
+    await execute(em(), `update session set last_seen_at = now() - interval '1 day' where id = ?`, [sessionIdOf(again)]);
+    await expect.poll(() => b.closeCode, { timeout: 5000 }).toBe(4401);
+  });
+
+  it('keeps the session of someone typing in a card alive, though no HTTP request comes', async () => {
+    const u = await userWith({ customer: { read: 'all', edit: 'all' } });
+    const c = await customer();
+    const a = await connect(c.id, u.cookie);
+    // Three seconds short of the idle limit.
+    const idle = t.server.services.env.SESSION_IDLE_MINUTES;
+    await execute(em(), `update session set last_seen_at = now() - make_interval(mins => ?) + interval '3 seconds' where id = ?`, [idle, sessionIdOf(u.cookie)]);
+    for (let i = 0; i < 12; i++) {
+      text(a, 'notes').insert(text(a, 'notes').length, 'x');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(a.closeCode).toBeNull();
+    const [row] = await query<{ idle_seconds: number }>(em(), `select extract(epoch from now() - last_seen_at)::float as idle_seconds from session where id = ?`, [sessionIdOf(u.cookie)]);
+    expect(row.idle_seconds).toBeLessThan(10);
+    expect((await ok(api(t.url, u.cookie, 'GET', `/records/customer/${c.id}`))).notes).toBe('x'.repeat(12));
+  });
 });
 
 /** Gives a user a new known password (the admin may), so a test can sign in again. */
@@ -427,3 +461,7 @@ async function resetPassword(userId: string) {
   await ok(api(t.url, admin, 'PATCH', `/users/${userId}`, { password }));
   return { password };
 }
+
+const em = () => t.server.services.db.orm.em.fork();
+/** The stored id of the session behind a cookie. */
+const sessionIdOf = (cookie: string) => hashToken(decodeURIComponent(cookie.split('=')[1]));
