@@ -134,14 +134,14 @@ export async function openThread(id: string): Promise<void> {
   }
 }
 
-/** One page further back in a thread. */
-export async function loadOlder(id: string): Promise<void> {
+/** One page further back in a thread (`limit` messages, a page by default). */
+export async function loadOlder(id: string, limit = PAGE): Promise<void> {
   const th = threads[id];
   if (!th || th.loading || !th.hasMore) return;
   const oldest = th.items.find((m) => !m.pending);
   setThreads(id, 'loading', true);
   try {
-    const page = await conversationsApi.messages(id, { before: oldest?.id, limit: PAGE });
+    const page = await conversationsApi.messages(id, { before: oldest?.id, limit });
     const older = [...page.items].sort((a, b) => (big(a.id) < big(b.id) ? -1 : 1));
     setThreads(
       id,
@@ -155,6 +155,18 @@ export async function loadOlder(id: string): Promise<void> {
   } catch (e) {
     setThreads(id, 'loading', false);
     throw e;
+  }
+}
+
+/** Loads a thread back far enough to hold `messageId` (a search hit), in large pages. */
+export async function loadUntil(id: string, messageId: string): Promise<void> {
+  const target = big(messageId);
+  for (;;) {
+    const th = threads[id];
+    if (!th?.loaded || !th.hasMore || th.loading) return;
+    const oldest = th.items.find((m) => !m.pending);
+    if (oldest && big(oldest.id) <= target) return;
+    await loadOlder(id, 200);
   }
 }
 

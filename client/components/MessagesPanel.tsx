@@ -9,6 +9,7 @@ import {
   conversationOf,
   conversations,
   loadOlder,
+  loadUntil,
   messagesUser,
   noteTyping,
   openThread,
@@ -30,6 +31,8 @@ import { toast } from './Toasts';
 
 const [panelOpen, setPanelOpen] = createSignal(false);
 const [current, setCurrent] = createSignal<string | null>(null);
+/** A message to bring into view in the open thread (a search hit). */
+const [focused, setFocused] = createSignal<string | null>(null);
 
 /** Opens the messages panel, on one conversation when given. */
 export function openMessages(conversationId?: string): void {
@@ -169,7 +172,15 @@ export function MessagesPanel() {
                 <For each={results()}>
                   {(m) => (
                     <li>
-                      <button type="button" class="conv-item" data-testid="message-search-hit" onClick={() => setCurrent(m.conversationId)}>
+                      <button
+                        type="button"
+                        class="conv-item"
+                        data-testid="message-search-hit"
+                        onClick={() => {
+                          setCurrent(m.conversationId);
+                          setFocused(m.id);
+                        }}
+                      >
                         <span class="conv-main">
                           <span class="conv-name">{conversationOf(m.conversationId) ? conversationName(conversationOf(m.conversationId)!) : m.senderName}</span>
                           <span class="conv-preview">
@@ -353,6 +364,25 @@ function Thread(props: { id: string; onBack: () => void; onClose: () => void }) 
     }
   };
 
+  // A search hit: load back to it, bring it to the middle of the view and mark it a moment.
+  const [found, setFound] = createSignal<string | null>(null);
+  createEffect(
+    on([focused, () => th()?.loaded] as const, ([id, loaded]) => {
+      if (!id || !loaded) return;
+      stickToBottom = false;
+      void loadUntil(props.id, id)
+        .then(() =>
+          queueMicrotask(() => {
+            scroller?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'center' });
+            setFound(id);
+            setFocused(null);
+            setTimeout(() => setFound((f) => (f === id ? null : f)), 2500);
+          }),
+        )
+        .catch((e) => toast(errorText(e), 'error'));
+    }),
+  );
+
   const typing = () => typingIn(props.id);
 
   return (
@@ -386,7 +416,7 @@ function Thread(props: { id: string; onBack: () => void; onClose: () => void }) 
             {(m: ThreadMessage) => {
               const mine = () => m.senderId === me();
               return (
-                <li class="msg" classList={{ 'is-mine': mine(), 'is-pending': !!m.pending, 'is-failed': !!m.failed }} data-testid="message" data-message-id={m.id}>
+                <li class="msg" classList={{ 'is-mine': mine(), 'is-pending': !!m.pending, 'is-failed': !!m.failed, 'is-found': found() === m.id }} data-testid="message" data-message-id={m.id}>
                   <Show when={!mine()}>
                     <span class="msg-sender">{m.senderName}</span>
                   </Show>

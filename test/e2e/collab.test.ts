@@ -159,6 +159,26 @@ describe('two people on one customer card in Chromium', () => {
     await user.getByTestId('messages-close').click();
   });
 
+  it('a search hit far back in a long conversation opens it scrolled to that message, marked', async () => {
+    const [conv] = (await call(user, 'GET', '/api/conversations')).body.items;
+    const needle = await call(admin, 'POST', `/api/conversations/${conv.id}/messages`, { body: 'The pallet code is QX-7731.' });
+    expect(needle.status).toBe(201);
+    // More than a page of newer messages, so the hit is not in what the thread first loads.
+    for (let i = 1; i <= 80; i++) expect((await call(admin, 'POST', `/api/conversations/${conv.id}/messages`, { body: `Update ${i}` })).status).toBe(201);
+    await user.getByTestId('messages-button').click();
+    await user.getByTestId('messages-search').fill('QX-7731');
+    await user.getByTestId('message-search-hit').first().click();
+    const hit = user.locator(`[data-testid="message"][data-message-id="${needle.body.id}"]`);
+    await expect.poll(() => hit.getAttribute('class')).toContain('is-found');
+    const inView = await hit.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const view = el.closest('.thread-scroll')!.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    });
+    expect(inView).toBe(true);
+    await user.getByTestId('messages-close').click();
+  });
+
   it('assigning the customer to the other person shows in their bell and on both cards', async () => {
     expect(await user.getByTestId('notifications-unread').count()).toBe(0);
     const res = await call(admin, 'PATCH', `/api/records/customer/${customerId}`, { ownerId: userEmployeeId });
