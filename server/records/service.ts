@@ -4,7 +4,7 @@ import { AppError, invalid, type FieldError } from '../errors';
 import type { Principal } from '../auth/principal';
 import type { Channel, EventBus, RecordChanged } from '../events';
 import { findObject } from './registry';
-import { col, discriminatorSql, findRecord, ident, isReadable, lockRecord, scopeCondition, type RecordDto } from './query';
+import { col, discriminatorSql, findRecord, ident, isReadable, labelLocale, lockRecord, scopeCondition, type RecordDto } from './query';
 import { runSql } from '../../db/sql';
 import type { FieldDef, ObjectDef } from './types';
 import { validateInput } from './validate';
@@ -239,7 +239,7 @@ export async function createRecord(ctx: WriteContext, object: string, input: unk
     return runHooks({ ...ctx, em }, def, created, 'create', null);
   });
   emitAfterCommit(ctx, { object: def.name, id, action: 'create', fields: Object.keys(values) });
-  return filterReadable(ctx, def, record);
+  return answerOf(ctx, def, record);
 }
 
 /** Updates the given fields of a record; unchanged values write nothing and log nothing. */
@@ -285,7 +285,7 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     return runHooks({ ...ctx, em }, def, updated, 'update', old);
   });
   if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
-  return filterReadable(ctx, def, record);
+  return answerOf(ctx, def, record);
 }
 
 /** Deletes a record the user may delete; records still referenced answer 409. */
@@ -343,6 +343,17 @@ function sameValue(field: FieldDef, a: unknown, b: unknown): boolean {
   // 1200 and "1200.00" are the same amount.
   if (['number', 'money', 'percent'].includes(field.type)) return Number(a) === Number(b);
   return String(a) === String(b);
+}
+
+/**
+ * A write's answer as its writer reads it: without the fields they may not read, and with the
+ * relation labels in their language (the write path reads the record as the system, whose
+ * labels are in the company's language; only relations to objects with an English title differ).
+ */
+async function answerOf(ctx: WriteContext, def: ObjectDef, record: RecordDto): Promise<RecordDto> {
+  const relabel = labelLocale(ctx.principal) !== labelLocale(null) && def.fields.some((f) => f.type === 'relation' && findObject(f.relation!)?.titleFieldEn);
+  if (relabel) return (await findRecord(ctx.em, def, ctx.principal, record.id, 'all')) ?? filterReadable(ctx, def, record);
+  return filterReadable(ctx, def, record);
 }
 
 function filterReadable(ctx: WriteContext, def: ObjectDef, record: RecordDto): RecordDto {

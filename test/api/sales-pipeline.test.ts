@@ -269,6 +269,13 @@ describe('stage labels in the reader’s language', () => {
     expect(await exported(chinese.client, 'en')).toContain('Prospecting');
     expect(await exported(english.client, 'zh-CN')).toContain('初步接洽');
     expect(await exported(english.client, 'zh-CN')).not.toContain('Prospecting');
+
+    // The answer to a write is in the writer's language too.
+    const writer = await userWith(t, admin, { ...rights, opportunity: { read: 'all', create: 'all', edit: 'all' } });
+    ok(await admin.patch(`/users/${writer.user.id}`, { locale: 'en' }), 200);
+    expect(ok(await writer.client.patch(`/records/opportunity/${a.id}`, { nextStep: 'Send the samples' }), 200)._labels.stageId).toBe('Prospecting');
+    const made = ok(await writer.client.post('/records/opportunity', { name: `Opp ${uid()}`, customerId: cust.id, stageId: prospecting.id }));
+    expect(made._labels.stageId).toBe('Prospecting');
     ok(await admin.patch(`/records/salesStage/${plain.id}`, { active: false }), 200);
   });
 });
