@@ -1,7 +1,6 @@
 // REST endpoints of the real-time modules: people, conversations and messages, notifications,
 // dashboards. Pushes arrive over the socket (client/collab/socket.ts); these load and write.
-import type { ConversationDto, MessageDto, MetricParams, NotificationDto } from '../../collab/channels/events';
-import type { MetricTable } from '../../server/dashboards/registry';
+import type { ConversationDto, MessageDto, MetricParams, MetricResult, NotificationDto } from '../../collab/channels/events';
 import { client, unwrap } from './client';
 
 export type Person = { id: string; login: string; name: string; employeeId: string | null };
@@ -56,7 +55,7 @@ export const dashboardsApi = {
   list: () => unwrap<{ items: DashboardDto[] }>(client.dashboards.$get()),
   /** A metric's figures once (the page otherwise subscribes over the socket). */
   metric: (metric: string, params: MetricParams = {}) =>
-    unwrap<MetricTable>(client.dashboards.metrics[':metric'].$get({ param: { metric }, query: query(params) })),
+    unwrap<MetricResult>(client.dashboards.metrics[':metric'].$get({ param: { metric }, query: query(params) })),
   exportUrl: (metric: string, params: MetricParams = {}, locale?: string) =>
     `/api/dashboards/metrics/${encodeURIComponent(metric)}/export?${new URLSearchParams(query({ ...params, locale })).toString()}`,
 };

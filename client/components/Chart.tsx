@@ -6,7 +6,7 @@ import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { createEffect, onCleanup, onMount } from 'solid-js';
-import type { MetricTable } from '../../server/dashboards/registry';
+import type { MetricResult } from '../../collab/channels/events';
 import { formatDate, formatMoney, formatNumber, label, locale } from '../i18n';
 
 // Only the pieces the dashboards draw, so the bundle carries no more of ECharts than that.
@@ -30,7 +30,7 @@ export type ChartSpec =
   | { kind: 'grouped'; category: string; series: string; value: string; horizontal?: boolean; stack?: boolean; categoryOrder?: string[]; seriesOrder?: string[] };
 
 type Cell = string | number | null;
-type ColumnType = MetricTable['columns'][number]['type'];
+type ColumnType = MetricResult['columns'][number]['type'];
 
 const COLORS = ['#2f5fd0', '#1f7a4d', '#b35c00', '#8a4fd0', '#0f7c8c', '#c0362c', '#c02c7a', '#5a6b12', '#6b4a2f', '#3d4fa8'];
 
@@ -44,10 +44,10 @@ export function cellText(type: ColumnType, v: Cell, currency?: string | null): s
 }
 
 /** The index of a named column, or -1. */
-export const columnIndex = (data: MetricTable, name: string): number => data.columns.findIndex((c) => c.name === name);
+export const columnIndex = (data: MetricResult, name: string): number => data.columns.findIndex((c) => c.name === name);
 
 /** A text value as it reads in this language: the words of its column's options for a code ('thisMonth' → "This month"), else as sent. */
-export function valueText(data: MetricTable, column: string, value: string): string {
+export function valueText(data: MetricResult, column: string, value: string): string {
   const option = data.columns.find((c) => c.name === column)?.options?.find((o) => o.value === value);
   return option ? label(option.label, value) : value;
 }
@@ -55,7 +55,7 @@ export function valueText(data: MetricTable, column: string, value: string): str
 /** A chart's input: the figures (coded text values read through their column's options). */
 export type ChartInput = {
   spec: ChartSpec;
-  data: MetricTable;
+  data: MetricResult;
   emptyLabel: string;
   /** The currency of money cells when the table has no currency column. */
   currency?: string;
@@ -106,7 +106,7 @@ function optionFor(input: ChartInput): Option {
   };
 }
 
-function funnelOption(spec: Extract<ChartSpec, { kind: 'funnel' }>, data: MetricTable, textOf: (c: string, v: Cell) => string, currencyAt: number, currency?: string): Option {
+function funnelOption(spec: Extract<ChartSpec, { kind: 'funnel' }>, data: MetricResult, textOf: (c: string, v: Cell) => string, currencyAt: number, currency?: string): Option {
   const nameCol = data.columns[0];
   let valueAt = columnIndex(data, spec.value);
   // Nothing to show by amount (no amounts yet): label with the fallback (a count) instead.
@@ -152,7 +152,7 @@ function funnelOption(spec: Extract<ChartSpec, { kind: 'funnel' }>, data: Metric
   };
 }
 
-function groupedOption(spec: Extract<ChartSpec, { kind: 'grouped' }>, data: MetricTable, textOf: (c: string, v: Cell) => string): Option {
+function groupedOption(spec: Extract<ChartSpec, { kind: 'grouped' }>, data: MetricResult, textOf: (c: string, v: Cell) => string): Option {
   const c = columnIndex(data, spec.category);
   const s = columnIndex(data, spec.series);
   const v = columnIndex(data, spec.value);

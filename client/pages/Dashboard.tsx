@@ -1,7 +1,6 @@
 import { useParams } from '@solidjs/router';
 import { For, Match, Show, Switch, createResource, createSignal, onCleanup } from 'solid-js';
-import type { MetricParams } from '../../collab/channels/events';
-import type { MetricTable } from '../../server/dashboards/registry';
+import type { MetricParams, MetricResult } from '../../collab/channels/events';
 import { dashboardsApi, type DashboardMetricDto } from '../api/collab';
 import { Chart, cellText, columnIndex, valueText, type ChartSpec } from '../components/Chart';
 import { Icon } from '../components/Icons';
@@ -33,7 +32,7 @@ const SPECS: Record<string, Kind> = {
 };
 
 /** A chart for a metric nobody described: per-currency money is pivoted, dates draw a line, the rest bars. */
-export function specFor(name: string, data: MetricTable | null): Kind {
+export function specFor(name: string, data: MetricResult | null): Kind {
   if (SPECS[name]) return SPECS[name];
   if (!data) return { kind: 'bar' };
   const currency = columnIndex(data, 'currency');
@@ -102,7 +101,7 @@ export function DashboardPage() {
 }
 
 /** This month against last month, per currency, in words above the bars. */
-function MonthSummary(props: { data: MetricTable; testid: string }) {
+function MonthSummary(props: { data: MetricResult; testid: string }) {
   const at = (n: string) => columnIndex(props.data, n);
   const countLabel = () => label(props.data.columns[at('count')]?.label, 'count');
   const rows = () => {
@@ -149,7 +148,7 @@ function MetricCard(props: { metric: DashboardMetricDto }) {
   const name = props.metric.name;
   const choice = CHOICES[name];
   const [params, setParams] = createSignal<MetricParams>(choice ? { [choice.param]: choice.initial } : {});
-  const [data, setData] = createSignal<MetricTable | null>(null);
+  const [data, setData] = createSignal<MetricResult | null>(null);
   const [at, setAt] = createSignal<string | null>(null);
   const [error, setError] = createSignal<unknown>(null);
   const [exporting, setExporting] = createSignal(false);

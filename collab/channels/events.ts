@@ -1,6 +1,6 @@
 // The Socket.IO contract shared by server and client (the client imports it with `import type`).
 import type { ErrorBody } from '../../server/errors';
-import type { Label } from '../../server/records/types';
+import type { FieldOption, Label } from '../../server/records/types';
 import type { RecordChangedAction } from '../../server/events';
 
 /** Every acknowledgement: the data, or the same error shape as the REST API. */
@@ -63,11 +63,14 @@ export type RecordChangeDto = {
   record?: Record<string, unknown> & { id: string };
 };
 
-/** A metric's figures as a small table: charts draw it and Excel exports it as is. */
-export type MetricResult = {
-  columns: { name: string; label: Label; type: 'text' | 'number' | 'money' | 'date' }[];
-  rows: (string | number | null)[][];
-};
+/**
+ * A metric's figures as a small table: charts draw it and Excel exports it. A text column of
+ * coded values (periods, ageing buckets) lists them in `options` with their words in both
+ * languages: the chart shows the words in the interface's language and an export writes them
+ * in its own, while the rows keep the codes.
+ */
+export type MetricColumn = { name: string; label: Label; type: 'text' | 'number' | 'money' | 'date'; options?: FieldOption[] };
+export type MetricResult = { columns: MetricColumn[]; rows: (string | number | null)[][] };
 
 export type MetricParams = Record<string, string | number | boolean | null>;
 

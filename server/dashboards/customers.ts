@@ -7,7 +7,8 @@ import { readableWhere } from '../records/query';
 import { l } from '../records/labels';
 import type { ObjectDef } from '../records/types';
 import { relativeRange, timeZone } from '../time';
-import { registerDashboard, registerMetric, type MetricTable } from './registry';
+import { registerDashboard, registerMetric } from './registry';
+import type { MetricResult } from '../../collab/channels/events';
 
 // The first dashboard: customers and activities. Every figure counts only rows the viewer may
 // read (readableWhere applies the read level's scope); a field hidden from the viewer is not
@@ -47,7 +48,7 @@ registerMetric({
   label: l('Customers added this month by department', '本月新增客户（按部门）'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     const def = objectDef('customer');
     const where = await readableWhere(em, def, principal, {});
     const [start, end] = relativeRange('thisMonth', 0);
@@ -75,7 +76,7 @@ registerMetric({
   label: l('New customers per day (last 30 days)', '每日新增客户（近 30 天）'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     const def = objectDef('customer');
     const where = await readableWhere(em, def, principal, {});
     const [start, end] = relativeRange('lastNDays', 30);
@@ -106,7 +107,7 @@ registerMetric({
   label: l('Customers by credit grade', '客户信用等级分布'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     return {
       columns: [
         { name: 'grade', label: l('Credit grade', '信用等级'), type: 'text' },
@@ -122,7 +123,7 @@ registerMetric({
   label: l('Activities today by type', '今日联系记录（按类型）'),
   objects: ['activity'],
   requires: [{ object: 'activity', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     return {
       columns: [
         { name: 'type', label: l('Type', '类型'), type: 'text' },
@@ -138,7 +139,7 @@ registerMetric({
   label: l('Customer totals', '客户总览'),
   objects: ['customer'],
   requires: [{ object: 'customer', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     const def = objectDef('customer');
     const where = await readableWhere(em, def, principal, {});
     const month = relativeRange('thisMonth', 0);

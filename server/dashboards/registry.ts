@@ -1,19 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import type { FieldOption, Label } from '../records/types';
+import type { Label } from '../records/types';
 import type { MetricParams, MetricResult } from '../../collab/channels/events';
 import { findObject } from '../records/registry';
 import { levelFor } from '../records/query';
-
-/**
- * A column of a metric's table. A text column of coded values (periods, ageing buckets) lists
- * them in `options` with their words in both languages: the chart shows the words in the
- * interface's language and an export writes them in its own, while the rows keep the codes.
- * (`MetricResult` in collab/channels/events.ts is the same table without `options`.)
- */
-export type MetricColumn = MetricResult['columns'][number] & { options?: FieldOption[] };
-export type MetricTable = { columns: MetricColumn[]; rows: MetricResult['rows'] };
 
 /**
  * A named figure a dashboard shows. `compute` must scope what it counts to what the principal may
@@ -28,7 +19,7 @@ export type Metric = {
   requires: { object: string; action: 'read' }[];
   /** Validates (and coerces: query strings arrive as text) the parameters; none when absent. */
   params?: z.ZodType<MetricParams, unknown>;
-  compute(em: EntityManager, principal: Principal, params: MetricParams): Promise<MetricTable>;
+  compute(em: EntityManager, principal: Principal, params: MetricParams): Promise<MetricResult>;
 };
 
 export type Dashboard = { name: string; label: Label; metrics: string[] };

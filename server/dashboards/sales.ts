@@ -10,7 +10,8 @@ import type { ObjectDef } from '../records/types';
 import { relativeRange, todayInZone } from '../time';
 import { BILLABLE } from '../sales/orders';
 import { currencies } from '../sales/objects';
-import { registerDashboard, registerMetric, type MetricColumn, type MetricTable } from './registry';
+import { registerDashboard, registerMetric } from './registry';
+import type { MetricColumn, MetricResult } from '../../collab/channels/events';
 
 // The sales dashboard. Every figure is an aggregate over record HEADERS (the order total is kept
 // on the order, the balance on the receivable), never over order lines, so recomputing after a
@@ -118,7 +119,7 @@ registerMetric({
   objects: ['opportunity', 'salesStage'],
   requires: [{ object: 'opportunity', action: 'read' }],
   params: FunnelParams,
-  async compute(em, principal, params): Promise<MetricTable> {
+  async compute(em, principal, params): Promise<MetricResult> {
     const def = objectDef('opportunity');
     const where = await readableWhere(em, def, principal, {});
     const currency = FunnelParams.parse(params).currency;
@@ -167,7 +168,7 @@ registerMetric({
   label: l('Orders this month and last month', '本月与上月订单'),
   objects: ['salesOrder'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     return {
       columns: [periodColumn, columns.currency, columns.count('Orders', '订单数'), columns.amount('Amount', '订单金额')],
       rows: await monthly(em, principal, 'salesOrder', 'total', billable),
@@ -180,7 +181,7 @@ registerMetric({
   label: l('Receipts this month and last month', '本月与上月回款'),
   objects: ['receipt'],
   requires: [{ object: 'receipt', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     return {
       columns: [periodColumn, columns.currency, columns.count('Receipts', '回款笔数'), columns.amount('Amount received', '回款金额')],
       rows: await monthly(em, principal, 'receipt', 'amount', 'true'),
@@ -196,7 +197,7 @@ registerMetric({
   // The receivable holds total − receipts; the sales rules rewrite it when any of these change.
   objects: ['receivable', 'receipt', 'salesOrder', 'contract'],
   requires: [{ object: 'receivable', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     const def = objectDef('receivable');
     const where = await readableWhere(em, def, principal, {});
     // Age = days since the receivable's date, which is the order's date (or the contract's):
@@ -235,7 +236,7 @@ registerMetric({
   label: l('Top customers this year', '本年客户排行'),
   objects: ['salesOrder', 'customer'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     const def = objectDef('salesOrder');
     const where = await readableWhere(em, def, principal, {});
     const cols: Column[] = [{ name: 'customer', label: l('Customer', '客户'), type: 'text' }, columns.currency, columns.amount('Order amount', '订单金额')];
@@ -284,7 +285,7 @@ registerMetric({
   label: l("This month's orders by salesperson", '本月订单（按销售员）'),
   objects: ['salesOrder', 'employee'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     return {
       columns: [{ name: 'name', label: l('Salesperson', '销售员'), type: 'text' }, columns.currency, columns.count('Orders', '订单数'), columns.amount('Amount', '订单金额')],
       rows: await thisMonthBy(em, principal, 'owner'),
@@ -297,7 +298,7 @@ registerMetric({
   label: l("This month's orders by department", '本月订单（按部门）'),
   objects: ['salesOrder', 'department'],
   requires: [{ object: 'salesOrder', action: 'read' }],
-  async compute(em, principal): Promise<MetricTable> {
+  async compute(em, principal): Promise<MetricResult> {
     return {
       columns: [{ name: 'name', label: l('Department', '部门'), type: 'text' }, columns.currency, columns.count('Orders', '订单数'), columns.amount('Amount', '订单金额')],
       rows: await thisMonthBy(em, principal, 'department'),

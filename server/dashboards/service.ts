@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import ExcelJS from 'exceljs';
 import type { Principal } from '../auth/principal';
-import type { DashboardUpdate, MetricParams } from '../../collab/channels/events';
+import type { DashboardUpdate, MetricParams, MetricResult } from '../../collab/channels/events';
 import { AppError, invalid } from '../errors';
 import { fieldErrorsFromZod } from '../validation';
 import { neutralise } from '../records/export';
 import type { Label, LocaleCode } from '../records/types';
-import { allDashboards, findMetric, maySee, type Metric, type MetricTable } from './registry';
+import { allDashboards, findMetric, maySee, type Metric } from './registry';
 // The built-in dashboards register themselves when loaded.
 import './customers';
 import './sales';
@@ -49,7 +49,7 @@ export function paramsKey(params: MetricParams): string {
 }
 
 /** Computes a metric for a principal; the metric scopes its figures to what the principal may read. */
-export async function computeMetric(em: EntityManager, principal: Principal, name: string, rawParams: unknown): Promise<DashboardUpdate & { result: MetricTable }> {
+export async function computeMetric(em: EntityManager, principal: Principal, name: string, rawParams: unknown): Promise<DashboardUpdate & { result: MetricResult }> {
   const metric = requireMetric(principal, name);
   const params = parseParams(metric, rawParams);
   const result = await metric.compute(em, principal, params);
@@ -77,7 +77,7 @@ export async function exportMetric(em: EntityManager, principal: Principal, name
   return { filename: `${metric.name}-${new Date().toISOString().slice(0, 10)}.xlsx`, data };
 }
 
-function cell(result: MetricTable, index: number, v: string | number | null, locale: LocaleCode): string | number | Date | null {
+function cell(result: MetricResult, index: number, v: string | number | null, locale: LocaleCode): string | number | Date | null {
   if (v === null) return null;
   const type = result.columns[index]?.type;
   const option = result.columns[index]?.options?.find((o) => o.value === v);
