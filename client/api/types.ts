@@ -83,6 +83,8 @@ export type ObjectMeta = {
   label: Localized;
   pluralLabel: Localized;
   titleField: string;
+  /** English readers see this field as the title when it is filled (sales stages). */
+  titleFieldEn?: string;
   fields: FieldMeta[];
   listColumns: string[];
   defaultSort: string;

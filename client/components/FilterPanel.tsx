@@ -443,7 +443,7 @@ export function RecordLabel(props: { object: string; id: string; known?: string 
       let p = titleCache.get(k);
       if (!p) {
         p = Promise.all([getMeta(props.object), recordsApi.get(props.object, props.id)])
-          .then(([m, r]) => recordTitle(r, m.titleField))
+          .then(([m, r]) => recordTitle(r, m))
           .catch(() => props.id.slice(0, 8));
         titleCache.set(k, p);
       }

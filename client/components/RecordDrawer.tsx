@@ -58,7 +58,7 @@ function DrawerInner(props: Props & { recordId: string | null }) {
     isNew()
       ? t('record.new', { object: objectName() })
       : record()
-        ? recordTitle(record()!, meta()?.titleField)
+        ? recordTitle(record()!, meta())
         : t('record.edit', { object: objectName() });
   const mayEdit = () => (isNew() ? can(props.object, 'create') : mayEditRecord(props.object, record()));
 
@@ -91,7 +91,7 @@ function DrawerInner(props: Props & { recordId: string | null }) {
     const rec = record();
     if (!rec) return;
     const ok = await confirmDialog({
-      title: t('common.deleteTitle', { name: recordTitle(rec, meta()?.titleField) }),
+      title: t('common.deleteTitle', { name: recordTitle(rec, meta()) }),
       body: t('common.deleteBody'),
       confirmLabel: t('common.delete'),
       danger: true,

@@ -56,7 +56,7 @@ function relationLabel(object: string, id: string): Promise<string | null> {
   let p = relationLabels.get(key);
   if (!p) {
     p = Promise.all([recordsApi.get(object, id), getMeta(object).catch(() => undefined)])
-      .then(([r, m]) => recordTitle(r, m?.titleField))
+      .then(([r, m]) => recordTitle(r, m))
       .catch(() => null);
     relationLabels.set(key, p);
   }

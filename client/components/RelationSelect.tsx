@@ -1,8 +1,9 @@
-import { For, Show, createSignal, createUniqueId, onCleanup } from 'solid-js';
+import { For, Show, createEffect, createSignal, createUniqueId, onCleanup } from 'solid-js';
 import { recordsApi } from '../api/endpoints';
-import type { Rec } from '../api/types';
+import type { ObjectMeta, Rec } from '../api/types';
 import { locale, t } from '../i18n';
 import { debounce } from '../lib/list';
+import { getMeta } from '../lib/meta';
 
 type Props = {
   id: string;
@@ -10,7 +11,6 @@ type Props = {
   value: string | null;
   label: string | null;
   onChange: (id: string | null, label: string | null) => void;
-  titleField?: string;
   disabled?: boolean;
   invalid?: boolean;
   describedBy?: string;
@@ -20,10 +20,11 @@ type Props = {
   testid?: string;
 };
 
-export function recordTitle(r: Rec, titleField = 'name'): string {
-  // Records named in both languages (sales stages) read in the interface's.
-  if (titleField === 'name' && locale() === 'en' && typeof r.nameEn === 'string' && r.nameEn) return r.nameEn;
-  const v = r[titleField] ?? r.name ?? r.login ?? r.code ?? r.id;
+/** A record's title as the object's metadata names it, in the interface's language where the object keeps an English one. */
+export function recordTitle(r: Rec, meta?: Pick<ObjectMeta, 'titleField' | 'titleFieldEn'> | null): string {
+  const en = locale() === 'en' && meta?.titleFieldEn ? r[meta.titleFieldEn] : null;
+  if (typeof en === 'string' && en) return en;
+  const v = r[meta?.titleField ?? 'name'] ?? r.name ?? r.login ?? r.code ?? r.id;
   return String(v ?? '');
 }
 
@@ -39,6 +40,15 @@ export function RelationSelect(props: Props) {
   const [active, setActive] = createSignal(0);
   let seq = 0;
   let input!: HTMLInputElement;
+  // The target's metadata names its title field (a signal, not a resource: no Suspense flash in forms).
+  const [meta, setMeta] = createSignal<ObjectMeta | null>(null);
+  createEffect(() => {
+    const object = props.relation;
+    getMeta(object).then(
+      (m) => props.relation === object && setMeta(m),
+      () => setMeta(null),
+    );
+  });
 
   const load = async (q: string) => {
     const mine = ++seq;
@@ -69,7 +79,7 @@ export function RelationSelect(props: Props) {
     setText('');
   };
   const choose = (r: Rec | null) => {
-    props.onChange(r ? r.id : null, r ? recordTitle(r, props.titleField) : null);
+    props.onChange(r ? r.id : null, r ? recordTitle(r, meta()) : null);
     close();
   };
 
@@ -173,7 +183,7 @@ export function RelationSelect(props: Props) {
                   choose(r);
                 }}
               >
-                <span>{recordTitle(r, props.titleField)}</span>
+                <span>{recordTitle(r, meta())}</span>
                 <Show when={typeof r.code === 'string' && r.code}>
                   <span class="combo-code">{String(r.code)}</span>
                 </Show>

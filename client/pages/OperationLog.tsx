@@ -66,7 +66,7 @@ export function OperationLog() {
   const fetchTitle = async (target: string, id: string, key: string) => {
     try {
       const [meta, rec] = await Promise.all([getMeta(target).catch(() => undefined), recordsApi.get(target, id)]);
-      setTitles(key, recordTitle(rec, meta?.titleField));
+      setTitles(key, recordTitle(rec, meta));
     } catch {
       setTitles(key, null);
     }

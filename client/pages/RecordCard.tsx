@@ -130,7 +130,7 @@ function RecordCard(props: { object: string; id: string }) {
     for (const f of m.fields) if (doc.has(f.name)) out[f.name] = doc.value(f.name);
     return out;
   });
-  const title = () => (current() ? recordTitle(current()!, meta()?.titleField) || '—' : '');
+  const title = () => (current() ? recordTitle(current()!, meta()) || '—' : '');
   const mayEdit = () => mayEditRecord(props.object, record()) && !doc.readOnly() && !deleted();
 
   // Other parts of the card (history, counts, values outside the doc) follow record:changed.
