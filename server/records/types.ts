@@ -41,6 +41,8 @@ export type FieldDef = {
   searchable?: boolean;
   /** Value written when a create leaves the field out. */
   defaultValue?: unknown;
+  /** A date field a create leaves out gets today's date (in the company's time zone). */
+  defaultToday?: boolean;
   /** Every change is kept in the field history (old, new, who, when, channel). */
   tracked?: boolean;
   /** Has an index of its own (custom fields get an expression index). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FieldDef, ObjectDef } from './types';
 import { invalid, type FieldError } from '../errors';
 import { fieldErrorsFromZod } from '../validation';
+import { todayInZone } from '../time';
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 const phonePattern = /^\+?[0-9][0-9 ()\-#*.]{1,30}$/;
@@ -112,7 +113,9 @@ export function validateInput(def: ObjectDef, input: unknown, mode: WriteMode, e
   const values = result.data as Record<string, unknown>;
   if (mode === 'create') {
     for (const field of def.fields) {
-      if (values[field.name] === undefined && field.defaultValue !== undefined) values[field.name] = field.defaultValue;
+      if (values[field.name] !== undefined) continue;
+      if (field.defaultValue !== undefined) values[field.name] = field.defaultValue;
+      else if (field.defaultToday) values[field.name] = todayInZone();
     }
   }
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));

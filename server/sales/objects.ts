@@ -209,7 +209,7 @@ export const salesOrderObject: ObjectDef = {
   searchText: true,
   fields: [
     { name: 'code', column: 'code', type: 'text', label: l('Number', '订单编号'), maxLength: 32, unique: true, searchable: true },
-    { name: 'date', column: 'date', type: 'date', label: l('Date', '订单日期'), help: l('Today when left empty.', '留空为今天。') },
+    { name: 'date', column: 'date', type: 'date', label: l('Date', '订单日期'), help: l('Today when left empty.', '留空为今天。'), defaultToday: true },
     { name: 'customerId', column: 'customer_id', type: 'relation', relation: 'customer', label: l('Customer', '客户'), required: true, tracked: true },
     { name: 'contactId', column: 'contact_id', type: 'relation', relation: 'contact', label: l('Contact', '联系人') },
     department(),
@@ -326,7 +326,7 @@ export const receiptObject: ObjectDef = {
   autoCode: { prefix: 'RC', digits: 6 },
   fields: [
     { name: 'code', column: 'code', type: 'text', label: l('Number', '回款编号'), maxLength: 32, unique: true, searchable: true },
-    { name: 'date', column: 'date', type: 'date', label: l('Date', '回款日期'), help: l('Today when left empty.', '留空为今天。') },
+    { name: 'date', column: 'date', type: 'date', label: l('Date', '回款日期'), help: l('Today when left empty.', '留空为今天。'), defaultToday: true },
     { name: 'customerId', column: 'customer_id', type: 'relation', relation: 'customer', label: l('Customer', '客户'), help: l("The order's or contract's customer when left empty.", '留空取订单或合同的客户。') },
     { name: 'salesOrderId', column: 'sales_order_id', type: 'relation', relation: 'salesOrder', label: l('Order', '销售订单') },
     { name: 'contractId', column: 'contract_id', type: 'relation', relation: 'contract', label: l('Contract', '合同') },

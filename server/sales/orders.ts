@@ -56,6 +56,9 @@ async function refreshTotal(ctx: WriteContext, orderId: string): Promise<void> {
   await updateRecord(rule(ctx), 'salesOrder', orderId, { total: row.total }, { derived: ['total'] });
 }
 
+/** The line values its amount is worked out from. */
+const AMOUNT_INPUTS = ['productId', 'unitId', 'quantity', 'unitPrice', 'discount', 'amount'] as const;
+
 type LineCalc = {
   nonpositive: boolean;
   too_precise: boolean;
@@ -79,6 +82,9 @@ type LineCalc = {
  */
 async function onLineWritten(ctx: WriteContext, line: RecordDto, action: 'create' | 'update' | 'delete', before: RecordDto | null) {
   const orderId = line.salesOrderId as string;
+  // A rule moving a line's owner, department or customer along with its order (which it holds
+  // locked) leaves the amounts and the total as they are.
+  if (action === 'update' && before && isRuleWrite(ctx.principal) && AMOUNT_INPUTS.every((k) => before[k] === line[k])) return;
   const batched = ctx.principal ? deferredTotals.get(ctx.principal)?.get(orderId) : undefined;
   // Locked before its status is read: a confirmation running meanwhile cannot miss this line.
   const order = batched ?? (await orderRow(ctx.em, orderId, 'for update'));
