@@ -264,6 +264,10 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     }
     await checkIntegrity(em, def, diff, id, ctx.principal);
     const cols = assignments(def, diff);
+    // The search text follows from the merged values: written with the row, not after it.
+    if (def.searchText && changed.some((name) => fieldByName(def, name).searchable)) {
+      cols.push({ column: 'search_text', value: searchTextOf(def, { ...old, ...diff }), jsonPatch: false, cast: '' });
+    }
     try {
       await runSql(em, {
         text: `update ${ident(def.table)} set updated_at = ?${cols
@@ -281,7 +285,6 @@ export async function updateRecord(ctx: WriteContext, object: string, id: string
     await writeOperationLog(em, { userId: ctx.principal?.userId ?? null, object: def.name, recordId: id, action: 'update', changes, channel: ctx.channel });
     await writeFieldHistory(em, def, id, changes, { userId: ctx.principal?.userId ?? null, channel: ctx.channel });
     const updated = (await findRecord(em, def, null, id))!;
-    if (def.searchText && changed.some((name) => fieldByName(def, name).searchable)) await writeSearchText(em, def, updated);
     return runHooks({ ...ctx, em }, def, updated, 'update', old);
   });
   if (changed.length) emitAfterCommit(ctx, { object: def.name, id, action: 'update', fields: changed });
@@ -322,11 +325,6 @@ export function searchTextOf(def: ObjectDef, record: Record<string, unknown>): s
     .filter(Boolean)
     .join(' ');
   return ` ${text} `;
-}
-
-/** Rewrites the record's search_text from its searchable fields. */
-async function writeSearchText(em: EntityManager, def: ObjectDef, record: RecordDto): Promise<void> {
-  await runSql(em, { text: `update ${ident(def.table)} set search_text = ? where id = ?`, bindings: [searchTextOf(def, record), record.id] });
 }
 
 /** Whether a field decides who may see the record (its owner or department column). */
