@@ -4,8 +4,6 @@ import type { EventMap, EventName } from '../server/events';
 import { loadCustomMetadata } from '../server/meta/custom';
 import { createRedis } from '../server/redis';
 
-const CHANNEL = 'tandem:events';
-
 type Envelope = { node: string; event: EventName; payload: EventMap[EventName] };
 
 /**
@@ -20,10 +18,11 @@ export async function bridgeEvents(services: Services): Promise<{ close(): Promi
     if (meta.remote) void loadCustomMetadata(services.db.orm.em.fork()).catch((err) => log.error({ err }, 'reloading metadata failed'));
   });
   if (!env.REDIS_URL) return { close: async () => offMeta() };
+  const channel = `${env.REDIS_PREFIX}:events`;
 
   const pub: Redis = createRedis(env.REDIS_URL, 'events-pub');
   const sub: Redis = createRedis(env.REDIS_URL, 'events-sub');
-  await sub.subscribe(CHANNEL);
+  await sub.subscribe(channel);
   sub.on('message', (_channel, raw: string) => {
     let envelope: Envelope;
     try {
@@ -35,7 +34,7 @@ export async function bridgeEvents(services: Services): Promise<{ close(): Promi
     bus.emitRemote(envelope.event, envelope.payload);
   });
   bus.publish = (event, payload) => {
-    void pub.publish(CHANNEL, JSON.stringify({ node: nodeId, event, payload } satisfies Envelope)).catch((err) => log.error({ err, event }, 'publishing an event failed'));
+    void pub.publish(channel, JSON.stringify({ node: nodeId, event, payload } satisfies Envelope)).catch((err) => log.error({ err, event }, 'publishing an event failed'));
   };
   return {
     async close() {

@@ -44,7 +44,7 @@ export async function attachChannels(http: ServerType, services: Services): Prom
   let redis: Redis | null = null;
   if (env.REDIS_URL) {
     redis = createRedis(env.REDIS_URL, 'socket.io');
-    io.adapter(createAdapter(redis));
+    io.adapter(createAdapter(redis, { streamName: `${env.REDIS_PREFIX}:socket.io` }));
   }
   const viewers = new Viewers(services);
 

@@ -40,7 +40,7 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
   const log = services.log.child({ module: 'collab/yjs' });
   const fork = () => services.db.orm.em.fork();
   const updates = new UpdateLog(fork, log, options.flushMs);
-  const relay = services.env.REDIS_URL ? new YjsRelay(services.env.REDIS_URL, services.nodeId, log) : null;
+  const relay = services.env.REDIS_URL ? new YjsRelay(services.env.REDIS_URL, services.env.REDIS_PREFIX, services.nodeId, log) : null;
   const docs = new Map<string, SharedDoc>();
   const conns = new Set<Conn>();
   // Up to a long text's full state with room to spare; larger messages close the socket.

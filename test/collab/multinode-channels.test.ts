@@ -115,3 +115,29 @@ describe('two nodes', () => {
     await closed;
   });
 });
+
+describe('two deployments sharing one Redis', () => {
+  it('a node with another REDIS_PREFIX hears nothing of this deployment', async () => {
+    const url = new URL(base);
+    url.pathname = `/${dbName}`;
+    // Same database only to have the same users; what matters is that Redis is shared.
+    const other = await spawnServer({ DATABASE_URL: url.toString(), REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `other${randomBytes(3).toString('hex')}` });
+    try {
+      const a = await person();
+      const b = await person();
+      const sa = await tab(node1, a.cookie);
+      const sb = await tab(node2, b.cookie);
+      const elsewhere = await tab(other, b.cookie);
+      const leaked: unknown[] = [];
+      elsewhere.on('message:new', (m) => leaked.push(m));
+      const conv = await api(node1.url, a.cookie, 'POST', '/conversations', { kind: 'direct', userId: b.user.id });
+      const arrival = next(sb, 'message:new', (m) => m.conversationId === conv.body.id);
+      expect((await request<any>(sa, 'message:send', { conversationId: conv.body.id, body: '只给本部署' })).ok).toBe(true);
+      await arrival;
+      await sleep(1000);
+      expect(leaked).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+});
