@@ -148,7 +148,8 @@ export type FilterNode =
   | { or: FilterNode[] }
   | { field: string; op: string; value?: unknown };
 
-export type MeasureValues = { [key: string]: number | string | null };
+/** count and number measures are numbers, money exact strings — per currency (`{ CNY: "12.50" }`) on objects with a currency. */
+export type MeasureValues = { [key: string]: number | string | Record<string, string> | null };
 export type GroupNode = { value: unknown; label?: string | null; count: number; measures: MeasureValues; groups?: GroupNode[] };
 export type GroupResult = { groups: GroupNode[]; totals: { count: number; measures: MeasureValues } };
 

@@ -161,3 +161,13 @@ export function formatMoney(amount: number | string | null | undefined, currency
     return typeof text === 'number' ? formatNumber(text, 2) : text;
   }
 }
+
+/**
+ * Amounts per currency (as the server sums them, never across currencies) as one text:
+ * "¥1,200.00 + US$30.00"; `empty` when there is none.
+ */
+export function formatMoneyByCurrency(sums: Record<string, string | number | null> | null | undefined, empty = '—'): string {
+  const shown = Object.entries(sums ?? {}).filter(([, amount]) => amount !== null && amount !== '');
+  if (!shown.length) return empty;
+  return shown.map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
+}

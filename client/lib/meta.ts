@@ -1,7 +1,7 @@
 import { createResource } from 'solid-js';
 import { metaApi } from '../api/endpoints';
-import type { FieldMeta, ObjectMeta, Rec } from '../api/types';
-import { formatDate, formatDateTime, formatMoney, formatNumber, label, t } from '../i18n';
+import type { FieldMeta, MeasureValues, ObjectMeta, Rec } from '../api/types';
+import { formatDate, formatDateTime, formatMoney, formatMoneyByCurrency, formatNumber, label, t } from '../i18n';
 
 const cache = new Map<string, Promise<ObjectMeta>>();
 
@@ -83,9 +83,15 @@ export const isNumeric = (f: FieldMeta | undefined): boolean => f?.type === 'num
 export const isSummable = (f: FieldMeta | undefined): boolean => f?.type === 'number' || f?.type === 'money';
 
 /** Formats a measure (sum) of a field: money stays money, numbers numbers. */
-export function formatMeasure(field: FieldMeta | undefined, v: number | string | null | undefined): string {
+export function formatMeasure(field: FieldMeta | undefined, v: MeasureValues[string] | undefined): string {
   if (v === null || v === undefined || v === '') return '';
+  if (typeof v === 'object') return formatMoneyByCurrency(v, '');
   return field?.type === 'money' ? formatMoney(v) : formatNumber(v);
+}
+
+/** A money measure as amounts per currency (null when there is none). */
+export function moneyByCurrency(v: MeasureValues[string] | undefined): Record<string, string> | null {
+  return v !== null && typeof v === 'object' ? v : null;
 }
 
 export function objectLabel(meta: ObjectMeta | undefined, fallbackKey: string): string {

@@ -39,16 +39,6 @@ export const ACTIONS_BY_STATUS: Record<OrderStatus, OrderAction[]> = {
   cancelled: [],
 };
 
-/**
- * Money amounts per currency as one text: "¥1,200.00 + US$30.00". The sums themselves come from
- * the server; this only lays them out.
- */
-export function moneyList(items: { currency: string; amount: string | number | null }[], empty = '—'): string {
-  const shown = items.filter((i) => i.amount !== null && i.amount !== '');
-  if (!shown.length) return empty;
-  return shown.map((i) => formatMoney(i.amount, i.currency)).join(' + ');
-}
-
 /** Whether the user may let an order go over a customer's credit limit (the server decides again). */
 export function mayOverrideCredit(): boolean {
   const m = me();

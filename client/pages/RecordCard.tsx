@@ -13,8 +13,8 @@ import { RecordDrawer } from '../components/RecordDrawer';
 import { RecordForm } from '../components/RecordForm';
 import { recordTitle } from '../components/RelationSelect';
 import { toast } from '../components/Toasts';
-import { errorText, fieldErrorText, formatDateTime, formatMoney, formatNumber, hasKey, label, t } from '../i18n';
-import { displayValue, fieldOf, getMeta, isNumeric } from '../lib/meta';
+import { errorText, fieldErrorText, formatDateTime, formatMoney, formatMoneyByCurrency, formatNumber, hasKey, label, t } from '../i18n';
+import { displayValue, fieldOf, getMeta, isNumeric, moneyByCurrency } from '../lib/meta';
 import { customObjects } from '../lib/objects';
 import { can, mayEditRecord, me } from '../session';
 import { NoAccess } from '../components/NoAccess';
@@ -237,15 +237,14 @@ function RecordCard(props: { object: string; id: string }) {
     () => (isCustomer() && can('expense', 'read') ? props.id : false),
     async (id) => {
       try {
-        const r = await recordsApi.groups('expense', { by: ['currency'], measures: ['sum:amount'], filter: customerFilter(id) });
-        return r.groups.filter((g) => g.count > 0).map((g) => ({ currency: String(g.value ?? 'CNY'), sum: g.measures['sum:amount'] }));
+        const r = await recordsApi.groups('expense', { by: [], measures: ['sum:amount'], filter: customerFilter(id) });
+        return moneyByCurrency(r.totals.measures['sum:amount']);
       } catch {
-        return [];
+        return null;
       }
     },
   );
-  const expenseSumText = () =>
-    (expenseSum() ?? []).length === 0 ? formatMoney(0) : (expenseSum() ?? []).map((s) => formatMoney(s.sum, s.currency)).join(' + ');
+  const expenseSumText = () => formatMoneyByCurrency(expenseSum(), formatMoney(0));
   const businessTotal = () => {
     const b = counts()?.business ?? {};
     const vals = Object.values(b).filter((v): v is number => typeof v === 'number');

@@ -3,7 +3,7 @@ import { For, Index, Show, batch, createEffect, createMemo, createResource, crea
 import { createStore, produce } from 'solid-js/store';
 import { ApiError, type FieldError } from '../api/client';
 import { exportUrl, foldersApi, recordsApi, viewsApi } from '../api/endpoints';
-import type { FieldMeta, FilterNode, GroupNode, ObjectMeta, Rec, SavedView, ViewConfig } from '../api/types';
+import type { FieldMeta, FilterNode, GroupNode, MeasureValues, ObjectMeta, Rec, SavedView, ViewConfig } from '../api/types';
 import { FilterPanel, FilterText } from '../components/FilterPanel';
 import { AddToFolder, FoldersMenu, ViewsMenu } from '../components/ListMenus';
 import { ImportDialog } from '../components/ImportDialog';
@@ -550,7 +550,7 @@ export function RecordList(props: { meta: ObjectMeta }) {
     const i = columns().findIndex((c) => isSummable(fieldOf(meta, c)));
     return i <= 0 ? Math.max(1, i === 0 ? 1 : columns().length) : i;
   };
-  const measureCells = (values: Record<string, number | string | null>, from: number) => (
+  const measureCells = (values: MeasureValues, from: number) => (
     <For each={columns().slice(from)}>
       {(c) => {
         const f = fieldOf(meta, c);

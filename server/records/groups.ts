@@ -7,31 +7,52 @@ import { fieldOf, findObject } from './registry';
 import type { FieldDef, ObjectDef } from './types';
 import { timeZone } from '../time';
 
+/** A measure's value; money of an object with a currency is one exact amount per currency. */
+export type MeasureValue = number | string | Record<string, string> | null;
+
 export type GroupNode = {
   value: unknown;
   label?: string | null;
   count: number;
-  measures: Record<string, number | string | null>;
+  measures: Record<string, MeasureValue>;
   groups?: GroupNode[];
 };
 
-export type GroupResult = { groups: GroupNode[]; totals: { count: number; measures: Record<string, number | string | null> } };
+export type GroupResult = { groups: GroupNode[]; totals: { count: number; measures: Record<string, MeasureValue> } };
 
 const MAX_LEVELS = 4;
 const aggregates = ['sum', 'avg', 'min', 'max'] as const;
 
-type Measure = { key: string; sql: string; money: boolean };
+/** `perCurrency`: one aggregate per currency, `sql[i]` for `perCurrency[i]`. */
+type Measure = { key: string; sql: string[]; money: boolean; perCurrency?: string[] };
+
+/**
+ * The currency field of an object whose money is kept in several currencies (a `currency`
+ * select, as sales records have): their sums are never added across currencies.
+ */
+function currencyFieldOf(def: ObjectDef): FieldDef | undefined {
+  return def.fields.find((f) => f.name === 'currency' && f.type === 'select' && f.options?.length);
+}
 
 function parseMeasures(def: ObjectDef, raw: string[], readDenied: string[]): Measure[] {
+  const currency = currencyFieldOf(def);
   return raw.map((key) => {
-    if (key === 'count') return { key, sql: 'count(*)', money: false };
+    if (key === 'count') return { key, sql: ['count(*)'], money: false };
     const [fn, name] = key.split(':');
     const field = name ? fieldOf(def, name) : undefined;
     if (!aggregates.includes(fn as (typeof aggregates)[number]) || !field || readDenied.includes(field.name) || !['number', 'money'].includes(field.type)) {
       throw invalid([{ field: 'measures', code: 'invalid_option', params: { value: key } }]);
     }
-    // Money stays exact: numeric in, string out.
-    return { key, sql: `${fn}(${col(field)})`, money: field.type === 'money' };
+    // Money stays exact: numeric in, string out; per currency where the object has one.
+    const aggregate = `${fn}(${col(field)})`;
+    // Amounts whose currency the reader may not see cannot be added up meaningfully.
+    if (field.type === 'money' && currency && readDenied.includes(currency.name)) return { key, sql: ['null'], money: true };
+    if (field.type === 'money' && currency) {
+      // Option values are codes of the metadata (CNY, USD…), safe to inline.
+      const codes = currency.options!.map((o) => o.value).filter((v) => /^[A-Z]{3}$/.test(v));
+      return { key, sql: codes.map((c) => `${aggregate} filter (where ${col(currency)} = '${c}')`), money: true, perCurrency: codes };
+    }
+    return { key, sql: [aggregate], money: field.type === 'money' };
   });
 }
 
@@ -67,7 +88,14 @@ function keyExpr(level: GroupLevel): { text: string; bindings: unknown[] } {
   return { text: col(field), bindings: [] };
 }
 
-const measureValue = (m: Measure, v: unknown) => (v === null || v === undefined ? null : m.money ? String(v) : Number(v));
+const scalar = (m: Measure, v: unknown) => (v === null || v === undefined ? null : m.money ? String(v) : Number(v));
+
+/** A measure's value from its columns (`m<i>_<j>`) of a result row. */
+function measureValue(m: Measure, row: Record<string, unknown>, i: number): MeasureValue {
+  if (!m.perCurrency) return scalar(m, row[`m${i}_0`]);
+  const byCurrency = Object.fromEntries(m.perCurrency.flatMap((c, j) => (row[`m${i}_${j}`] == null ? [] : [[c, String(row[`m${i}_${j}`])]])));
+  return Object.keys(byCurrency).length ? byCurrency : null;
+}
 
 /**
  * Nested groups with count and sum/avg/min/max per group and a grand total, in one query
@@ -103,14 +131,14 @@ export async function groupRecords(em: EntityManager, def: ObjectDef, principal:
   // A level's subtotal row comes before the rows nested in it.
   const order = fields.map((f, i) => `${ident(`x${i}`)} desc, ${ident(f.type === 'relation' ? `l${i}` : `g${i}`)} asc nulls last`).join(', ') || '1';
   const rows = await runSql<Record<string, unknown>>(em, {
-    text: `select ${[...selects, ...measures.map((m, i) => `${m.sql} as ${ident(`m${i}`)}`)].join(', ')}
+    text: `select ${[...selects, ...measures.flatMap((m, i) => m.sql.map((sql, j) => `${sql} as ${ident(`m${i}_${j}`)}`))].join(', ')}
            from ${ident(def.table)} t ${joins.join(' ')}
            where ${where.text}
            group by grouping sets (${sets.join(', ')})
            order by ${order}`,
     bindings: where.bindings,
   });
-  const toMeasures = (row: Record<string, unknown>) => Object.fromEntries(measures.map((m, i) => [m.key, measureValue(m, row[`m${i}`])]));
+  const toMeasures = (row: Record<string, unknown>) => Object.fromEntries(measures.map((m, i) => [m.key, measureValue(m, row, i)]));
   const result: GroupResult = { groups: [], totals: { count: 0, measures: {} } };
   // grouping(k) is 1 where the key is rolled up: a row's level is its last kept key.
   const levelOf = (row: Record<string, unknown>) => fields.reduce((level, _, i) => (Number(row[`x${i}`]) === 0 ? i : level), -1);

@@ -56,17 +56,19 @@ const GroupQuery = z.object({
   folder: ListQuery.shape.folder,
 });
 // Nested to any depth; described rather than typed recursively, which OpenAPI generation cannot follow.
+/** count and number measures are numbers, money exact strings — per currency (`{ CNY: "12.50" }`) on objects with a currency. */
+const MeasuresSchema = z.record(z.string(), z.union([z.number(), z.string(), z.record(z.string(), z.string()), z.null()]));
 const GroupNodeSchema = z
   .object({
     value: z.unknown(),
     label: z.string().nullable().optional(),
     count: z.number(),
-    measures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+    measures: MeasuresSchema,
     groups: z.array(z.unknown()).optional().openapi({ description: 'The next level: GroupNode objects' }),
   })
   .openapi('GroupNode');
 const GroupResultSchema = z
-  .object({ groups: z.array(GroupNodeSchema), totals: z.object({ count: z.number(), measures: z.record(z.string(), z.union([z.number(), z.string(), z.null()])) }) })
+  .object({ groups: z.array(GroupNodeSchema), totals: z.object({ count: z.number(), measures: MeasuresSchema }) })
   .openapi('GroupResult');
 const ImportProblemSchema = z.object({ field: z.string().optional(), code: z.string(), message: z.string() });
 const ImportResultSchema = z

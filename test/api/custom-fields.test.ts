@@ -348,15 +348,20 @@ describe('custom business type', () => {
     expect(e1.body._labels.recordId).toBe(complaint.name);
     ok(await admin.post('/records/expense', { categoryId: cat.id, amount: '0.20', date: '2026-02-02', recordId: complaint.id }));
     ok(await admin.post('/records/expense', { categoryId: cat2.id, amount: '100.00', date: '2026-02-03', recordId: complaint.id }));
+    ok(await admin.post('/records/expense', { categoryId: cat2.id, amount: '7.50', currency: 'USD', date: '2026-02-04', recordId: complaint.id }));
     const onRecord = enc({ field: 'recordId', op: 'eq', value: complaint.id });
     const g = ok(await admin.get(`/records/expense/groups?by=categoryId&measures=sum:amount&filter=${onRecord}`), 200);
-    expect(g.groups.map((n: any) => [n.value, n.label, n.count, n.measures['sum:amount']]).sort()).toEqual(
-      [
-        [cat.id, cat.name, 2, '0.30'],
-        [cat2.id, cat2.name, 1, '100.00'],
-      ].sort(),
+    // Money is summed per currency, never across currencies.
+    expect(g.groups.map((n: any) => [n.value, n.label, n.count, n.measures['sum:amount']])).toEqual(
+      expect.arrayContaining([
+        [cat.id, cat.name, 2, { CNY: '0.30' }],
+        [cat2.id, cat2.name, 2, { CNY: '100.00', USD: '7.50' }],
+      ]),
     );
-    expect(g.totals).toMatchObject({ count: 3, measures: { 'sum:amount': '100.30' } });
+    expect(g.totals).toMatchObject({ count: 4, measures: { 'sum:amount': { CNY: '100.30', USD: '7.50' } } });
+    // Someone who may not see the currency gets no money sums at all (they could not be read).
+    const blind = (await userWith(t, admin, { expense: { read: 'all', deny: { read: ['currency'] } }, expenseCategory: { read: 'all' } })).client;
+    expect(ok(await blind.get(`/records/expense/groups?by=categoryId&measures=sum:amount&filter=${onRecord}`), 200).totals).toMatchObject({ count: 4, measures: { 'sum:amount': null } });
     const spender = (await userWith(t, admin, { expense: { create: 'all', read: 'all' }, expenseCategory: { read: 'all' } })).client;
     // A reference to something that is not a custom record is refused.
     const before = await snapshot();

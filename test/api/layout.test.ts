@@ -65,7 +65,7 @@ describe('card layouts', () => {
     const filter = encodeURIComponent(JSON.stringify({ field: 'customerId', op: 'eq', value: customer.id }));
     const res = await admin.get(`/records/expense/groups?measures=sum:amount&filter=${filter}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ groups: [], totals: { count: 3, measures: { count: 3, 'sum:amount': '301.00' } } });
+    expect(res.body).toEqual({ groups: [], totals: { count: 3, measures: { count: 3, 'sum:amount': { CNY: '301.00' } } } });
   });
 });
 

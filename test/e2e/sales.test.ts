@@ -312,4 +312,19 @@ describe('sales in Chromium', () => {
       await ctx.close();
     }
   }, STEP_MS);
+
+  it('the opportunity list grouped by stage totals amounts per currency, never adding yuan to dollars', async () => {
+    const mark = `Mixed ${Date.now()}`;
+    for (const [amount, currency] of [['1000.00', 'CNY'], ['250.00', 'USD'], ['0.50', 'CNY']]) {
+      const made = await call(seller, 'POST', '/api/records/opportunity', { name: `${mark} ${currency}`, customerId, stageId: stages.leadFollowUp.id, amount, currency });
+      expect(made.status).toBe(201);
+    }
+    await seller.goto(`${stack.server.url}/records/opportunity`);
+    await seller.getByTestId('search').fill(mark);
+    await seller.getByTestId('group-add').first().selectOption('stageId');
+    const group = seller.getByTestId('group-row');
+    await expect.poll(() => group.count()).toBe(1);
+    await expect.poll(() => group.first().textContent()).toMatch(/¥1,000\.50 \+ US\$250\.00/);
+    expect(await seller.getByTestId('grand-total').textContent()).toMatch(/¥1,000\.50 \+ US\$250\.00/);
+  }, STEP_MS);
 });

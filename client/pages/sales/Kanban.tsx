@@ -3,16 +3,16 @@ import { For, Show, createEffect, createMemo, createResource, createSignal, on, 
 import { createStore, produce, reconcile } from 'solid-js/store';
 import { ApiError } from '../../api/client';
 import { recordsApi } from '../../api/endpoints';
-import type { FilterNode, GroupNode, Rec } from '../../api/types';
+import type { FilterNode, Rec } from '../../api/types';
 import { Icon } from '../../components/Icons';
 import { RecordDrawer } from '../../components/RecordDrawer';
 import { PageHeader } from '../../components/Shell';
 import { toast } from '../../components/Toasts';
 import { useSocket, watchRecords } from '../../collab/socket';
-import { errorText, fieldErrorText, formatDate, formatMoney, formatNumber, label, t } from '../../i18n';
+import { errorText, fieldErrorText, formatDate, formatMoney, formatMoneyByCurrency, formatNumber, label, t } from '../../i18n';
 import { debounce, fetchAllPages } from '../../lib/list';
-import { getMeta, optionLabel, fieldOf } from '../../lib/meta';
-import { loadStages, moneyList, stageName, type Stage } from '../../lib/sales';
+import { getMeta, optionLabel, fieldOf, moneyByCurrency } from '../../lib/meta';
+import { loadStages, stageName, type Stage } from '../../lib/sales';
 import { can, mayEditRecord } from '../../session';
 
 /** The most cards a board loads; beyond that the list view is the place. */
@@ -20,7 +20,7 @@ const MAX_CARDS = 1000;
 const STATUSES = ['open', 'won', 'lost', 'all'] as const;
 type StatusFilter = (typeof STATUSES)[number];
 
-type ColumnTotals = { count: number; sums: { currency: string; amount: string | number | null }[] };
+type ColumnTotals = { count: number; sums: Record<string, string> | null };
 
 /** `/sales/kanban` — opportunities on a board by stage: drag a card (or use "Move to") to change its stage. */
 export function KanbanPage() {
@@ -64,12 +64,9 @@ export function KanbanPage() {
     () => ({ f: filter(), q: q().trim() }),
     async (p) => {
       try {
-        const res = await recordsApi.groups('opportunity', { by: ['stageId', 'currency'], measures: ['sum:amount'], filter: p.f, q: p.q || undefined });
+        const res = await recordsApi.groups('opportunity', { by: ['stageId'], measures: ['sum:amount'], filter: p.f, q: p.q || undefined });
         const out = new Map<string, ColumnTotals>();
-        for (const g of res.groups) {
-          const sums = (g.groups ?? []).filter((c: GroupNode) => c.count > 0).map((c: GroupNode) => ({ currency: String(c.value ?? 'CNY'), amount: c.measures['sum:amount'] ?? null }));
-          out.set(String(g.value), { count: g.count, sums });
-        }
+        for (const g of res.groups) out.set(String(g.value), { count: g.count, sums: moneyByCurrency(g.measures['sum:amount']) });
         return out;
       } catch {
         return new Map<string, ColumnTotals>();
@@ -271,7 +268,7 @@ export function KanbanPage() {
                   <div class="kanban-col-totals" data-testid="kanban-col-totals">
                     <span data-testid="kanban-col-count">{(tot()?.count ?? 0) === 1 ? t('kanban.countOne') : t('kanban.count', { count: formatNumber(tot()?.count ?? 0) })}</span>
                     <span class="kanban-col-amount" data-testid="kanban-col-amount">
-                      {moneyList(tot()?.sums ?? [], formatMoney('0'))}
+                      {formatMoneyByCurrency(tot()?.sums, formatMoney('0'))}
                     </span>
                   </div>
                 </header>
