@@ -7,7 +7,12 @@ import { closeSocket } from './collab/socket';
 
 const [me, setMe] = createSignal<Me | null>(null);
 const [checked, setChecked] = createSignal(false);
-export { me, checked };
+/**
+ * Bumped when what the server writes for this user changed (their language: relation labels,
+ * stage names, dashboard texts): open lists, cards and dashboards load again.
+ */
+const [dataEpoch, setDataEpoch] = createSignal(0);
+export { me, checked, dataEpoch };
 
 /** Loads the signed-in user; null when there is no session. */
 export async function loadMe(): Promise<Me | null> {
@@ -52,6 +57,7 @@ export async function chooseLocale(l: Locale): Promise<void> {
   if (!me()) return;
   const updated = await meApi.setLocale(l);
   setMe(updated);
+  setDataEpoch((n) => n + 1);
 }
 
 export function level(object: string, action: Action): Level {

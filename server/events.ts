@@ -28,6 +28,8 @@ export type EventMap = {
   'user.sessionsRevoked': { userId: string; exceptSessionId?: string };
   /** One session ended (sign-out). */
   'session.ended': { sessionId: string };
+  /** A user's language, groups or employee changed: what holds their principal loads it again. */
+  'user.changed': { userId: string };
   /** Custom fields or business types changed: every node reloads its registry. */
   'meta.changed': { at: string };
 };

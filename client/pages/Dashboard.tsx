@@ -1,5 +1,5 @@
 import { useParams } from '@solidjs/router';
-import { For, Match, Show, Switch, createResource, createSignal, onCleanup } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createResource, createSignal, on, onCleanup } from 'solid-js';
 import type { MetricParams, MetricResult } from '../../collab/channels/events';
 import { dashboardsApi, type DashboardMetricDto } from '../api/collab';
 import { Chart, cellText, columnIndex, valueText, type ChartSpec } from '../components/Chart';
@@ -7,6 +7,7 @@ import { Icon } from '../components/Icons';
 import { PageHeader } from '../components/Shell';
 import { toast } from '../components/Toasts';
 import { call, connected, onConnect, unsubscribeMetric, useSocket } from '../collab/socket';
+import { dataEpoch } from '../session';
 import { errorText, formatDateTime, formatMoney, formatNumber, label, locale, t } from '../i18n';
 import { downloadFile } from '../lib/download';
 
@@ -184,6 +185,8 @@ function MetricCard(props: { metric: DashboardMetricDto }) {
     void subscribe();
   };
   onCleanup(onConnect((reconnect) => reconnect && void subscribe()));
+  // The user changed language: the server's texts of the figure (stage names) come again.
+  createEffect(on(dataEpoch, () => void subscribe(), { defer: true }));
   onCleanup(() => unsubscribeMetric({ metric: name, params: params() }));
   useSocket('dashboard:update', (u) => {
     if (u.metric !== name || !sameParams(u.params, params())) return;

@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { For, Match, Show, Switch, createMemo, createResource, createSignal, createUniqueId, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createMemo, createResource, createSignal, createUniqueId, on, onCleanup, type JSX } from 'solid-js';
 import { ApiError, type FieldError } from '../api/client';
 import { layoutApi, recordsApi } from '../api/endpoints';
 import type { FieldMeta, FilterNode, HistoryEntry, LayoutSection, LayoutTab, ObjectMeta, Rec } from '../api/types';
@@ -16,7 +16,7 @@ import { toast } from '../components/Toasts';
 import { errorText, fieldErrorText, formatDateTime, formatMoney, formatMoneyByCurrency, formatNumber, hasKey, label, t } from '../i18n';
 import { displayValue, fieldOf, getMeta, isNumeric, moneyByCurrency } from '../lib/meta';
 import { customObjects } from '../lib/objects';
-import { can, mayEditRecord, me } from '../session';
+import { can, dataEpoch, mayEditRecord, me } from '../session';
 import { NoAccess } from '../components/NoAccess';
 import { createCardDoc, type CollabNotice } from '../collab/cardDoc';
 import { PresenceBar, SaveMark } from '../collab/Presence';
@@ -69,7 +69,9 @@ function RecordCard(props: { object: string; id: string }) {
         return undefined;
       }
     },
-  );
+  );  // The user changed language: relation labels come again in the new one.
+  createEffect(on(dataEpoch, () => void refetchRecord(), { defer: true }));
+
   const [errors, setErrors] = createSignal<FieldError[]>([]);
   const [formError, setFormError] = createSignal<string | null>(null);
   const [saving, setSaving] = createSignal(false);

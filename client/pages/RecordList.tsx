@@ -20,7 +20,7 @@ import { downloadFile } from '../lib/download';
 import { debounce } from '../lib/list';
 import { andFilter, clearPrefs, eqFilter, listView, loadPrefs, savePrefs, saveView } from '../lib/listState';
 import { fieldLabel, fieldOf, formatMeasure, getMeta, isSummable, optionLabel } from '../lib/meta';
-import { can } from '../session';
+import { can, dataEpoch } from '../session';
 import { NoAccess } from '../components/NoAccess';
 import { useSocket, watchRecords } from '../collab/socket';
 
@@ -247,7 +247,9 @@ export function RecordList(props: { meta: ObjectMeta }) {
       setGroupError(e);
       return null;
     }
-  });
+  });  // The user changed language: labels made by the server come again in the new one.
+  createEffect(on(dataEpoch, () => void (grouped() ? refetchGroups() : refetchList()), { defer: true }));
+
   const [leaves, setLeaves] = createStore<Record<string, Leaf>>({});
   // A new grouping/search/filter starts the loaded records afresh.
   createEffect(

@@ -30,8 +30,9 @@ export const channelTimings = {
 export type Viewer = { principal: Principal; name: string };
 
 /**
- * Principals of this node's socket users, per user (all tabs share one) and reloaded after
- * `principalTtlMs`, so a change of groups or rights reaches open sockets within a minute.
+ * Principals of this node's socket users, per user (all tabs share one): loaded again when the
+ * user changes (language, groups, employee) and after `principalTtlMs`, so a change of a
+ * group's rights reaches open sockets within a minute.
  */
 export class Viewers {
   private readonly cache = new Map<string, { at: number; value: Promise<Viewer | null> }>();
@@ -53,6 +54,11 @@ export class Viewers {
     this.cache.set(principal.userId, { at: Date.now(), value });
     value.catch(() => this.cache.delete(principal.userId));
     return value;
+  }
+
+  /** Loads a user's principal again at the next use (their language, groups or rights changed). */
+  forget(userId: string): void {
+    this.cache.delete(userId);
   }
 
   /** Drops users with no socket left on this node. */

@@ -47,6 +47,7 @@ export async function attachChannels(http: ServerType, services: Services): Prom
     io.adapter(createAdapter(redis, { streamName: `${env.REDIS_PREFIX}:socket.io` }));
   }
   const viewers = new Viewers(services);
+  const offUserChanged = services.bus.on('user.changed', ({ userId }) => viewers.forget(userId));
 
   io.use((socket, next) => {
     void (async () => {
@@ -98,6 +99,7 @@ export async function attachChannels(http: ServerType, services: Services): Prom
   return {
     async close() {
       clearInterval(prune);
+      offUserChanged();
       sessions.close();
       live.close();
       await dashboards.close();

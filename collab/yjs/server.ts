@@ -243,6 +243,7 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
     endedSessions.set(sessionId, Date.now());
     for (const c of conns) if (c.sessionId === sessionId) c.close(closeCodes.sessionEnded, 'session ended');
   });
+  const offUserChanged = services.bus.on('user.changed', ({ userId }) => principals.delete(userId));
   const offRevoked = services.bus.on('user.sessionsRevoked', ({ userId, exceptSessionId }) => {
     revokedUsers.set(userId, { at: Date.now(), except: exceptSessionId });
     principals.delete(userId);
@@ -372,6 +373,7 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
       clearInterval(pinger);
       offSessionEnded();
       offRevoked();
+      offUserChanged();
       sessionWatch.close();
       offChanged();
       // Stop taking edits; clients keep theirs and resync with whichever node they reach next.

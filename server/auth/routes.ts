@@ -144,6 +144,8 @@ export const authRoutes = router()
     const user = await c.var.em.findOneOrFail(User, { id: principalOf(c).userId });
     user.locale = locale;
     await c.var.em.flush();
+    // Open sockets and co-editing connections write in the new language from now on.
+    c.var.services.bus.emit('user.changed', { userId: user.id });
     return c.json(await buildMe(c), 200);
   })
   .openapi(passwordRoute, async (c) => {

@@ -145,6 +145,7 @@ export async function updateUser(ctx: UserContext, id: string, input: z.infer<ty
     }
   });
   if (revoke) ctx.bus.emit('user.sessionsRevoked', { userId: user.id });
+  else if (input.locale !== undefined || input.groupIds !== undefined || input.employeeId !== undefined) ctx.bus.emit('user.changed', { userId: user.id });
   ctx.em.clear();
   return getUser(ctx.em, ctx.principal, user.id);
 }

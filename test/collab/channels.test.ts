@@ -360,6 +360,20 @@ describe('live lists and cards', () => {
 });
 
 describe('live dashboards', () => {
+  it('a user who changes language gets the figures in it at once, not after the socket’s cached rights expire', async () => {
+    const p = await person({ opportunity: { read: 'all' }, salesStage: { read: 'all' } });
+    expect((await p.client.patch('/me', { locale: 'zh-CN' })).status).toBe(200);
+    const s = await tab(p.cookie);
+    const stageOf = async () => {
+      const r = await request<any>(s, 'dashboard:subscribe', { metric: 'sales.funnel' });
+      expect(r.ok).toBe(true);
+      return r.ok ? r.data.result.rows[0][0] : null;
+    };
+    expect(await stageOf()).toBe('初步接洽');
+    expect((await p.client.patch('/me', { locale: 'en' })).status).toBe(200);
+    expect(await stageOf()).toBe('Prospecting');
+  });
+
   it('subscribing answers the figure; a new customer pushes the recomputed one, scoped per viewer', async () => {
     const own = await person({ customer: { read: 'own', create: 'own', edit: 'own' } });
     await admin.post('/records/customer', { name: `自己的${uid()}`, ownerId: own.employee.id });

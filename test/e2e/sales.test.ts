@@ -327,4 +327,27 @@ describe('sales in Chromium', () => {
     await expect.poll(() => group.first().textContent()).toMatch(/¥1,000\.50 \+ US\$250\.00/);
     expect(await seller.getByTestId('grand-total').textContent()).toMatch(/¥1,000\.50 \+ US\$250\.00/);
   }, STEP_MS);
+
+  it('switching the language shows the open list’s stage names in the new one without a reload', async () => {
+    // A fresh browser: no list choices (grouping, search) left from the steps before.
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, 'admin', ADMIN_PASSWORD);
+      expect((await call(page, 'POST', '/api/records/opportunity', { name: `Language ${Date.now()}`, customerId, stageId: stages.leadFollowUp.id })).status).toBe(201);
+      await page.goto(`${stack.server.url}/records/opportunity`);
+      const rows = page.getByTestId('row');
+      await expect.poll(async () => (await rows.allTextContents()).join(' ')).toContain('Lead follow-up');
+      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+      await page.getByTestId('user-menu').click();
+      await page.getByTestId('lang-zh-CN').click();
+      await expect.poll(async () => (await rows.allTextContents()).join(' ')).toContain('线索跟进');
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+      await page.getByTestId('user-menu').click();
+      await page.getByTestId('lang-en').click();
+      await expect.poll(async () => (await rows.allTextContents()).join(' ')).toContain('Lead follow-up');
+    } finally {
+      await ctx.close();
+    }
+  }, STEP_MS);
 });

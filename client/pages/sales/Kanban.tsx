@@ -13,7 +13,7 @@ import { errorText, fieldErrorText, formatDate, formatMoney, formatMoneyByCurren
 import { debounce, fetchAllPages } from '../../lib/list';
 import { getMeta, optionLabel, fieldOf, moneyByCurrency } from '../../lib/meta';
 import { loadStages, stageName, type Stage } from '../../lib/sales';
-import { can, mayEditRecord } from '../../session';
+import { can, dataEpoch, mayEditRecord } from '../../session';
 
 /** The most cards a board loads; beyond that the list view is the place. */
 const MAX_CARDS = 1000;
@@ -74,6 +74,17 @@ export function KanbanPage() {
     },
   );
   createEffect(on([status, q], () => void loadCards()));
+  // The user changed language: customer and stage labels come again in the new one.
+  createEffect(
+    on(
+      dataEpoch,
+      () => {
+        void loadCards();
+        void refetchTotals();
+      },
+      { defer: true },
+    ),
+  );
   const refreshTotalsSoon = debounce(() => void refetchTotals(), 250);
   const reloadSoon = debounce(() => {
     void loadCards();
