@@ -76,6 +76,7 @@ describe('parseEnv', () => {
       SESSION_IDLE_MINUTES: 120,
       SESSION_MAX_HOURS: 168,
       TIME_ZONE: 'Asia/Shanghai',
+      REDIS_PREFIX: 'tandem',
     });
   });
 
@@ -87,10 +88,11 @@ describe('parseEnv', () => {
   });
 
   it('lists every problem, each naming its variable', () => {
-    const parsed = parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://db/crm', LOG_LEVEL: 'loud' });
+    const parsed = parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://db/crm', LOG_LEVEL: 'loud', REDIS_PREFIX: 'my prefix:*' });
     expect('problems' in parsed).toBe(true);
     if (!('problems' in parsed)) return;
-    expect(parsed.problems).toHaveLength(3);
+    expect(parsed.problems).toHaveLength(4);
+    expect(parsed.problems).toContain('REDIS_PREFIX: letters, digits, _ . - (at most 40)');
     expect(parsed.problems.find((p) => p.startsWith('PORT: '))).toBeDefined();
     expect(parsed.problems).toContain('DATABASE_URL: must start with postgres:// or postgresql://');
     const level = parsed.problems.find((p) => p.startsWith('LOG_LEVEL: '));
