@@ -28,8 +28,11 @@ export type EventMap = {
   'user.sessionsRevoked': { userId: string; exceptSessionId?: string };
   /** One session ended (sign-out). */
   'session.ended': { sessionId: string };
-  /** A user's language, groups or employee changed: what holds their principal loads it again. */
-  'user.changed': { userId: string };
+  /**
+   * A user's language or rights (groups, a group's permissions, employee) changed: what holds
+   * their principal loads it again; `rights` says whether what they may do changed.
+   */
+  'user.changed': { userId: string; rights: boolean };
   /** Custom fields or business types changed: every node reloads its registry. */
   'meta.changed': { at: string };
 };

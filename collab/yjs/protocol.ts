@@ -31,6 +31,8 @@ export const closeCodes = {
   dead: 1006,
   /** The client sent something the server cannot use as is; it reconnects and resyncs. */
   resync: 4500,
+  /** The user's rights changed: the client reconnects and the server checks them afresh. */
+  rightsChanged: 4510,
   /** The doc could not be loaded; retry later. */
   unavailable: 4503,
 } as const;

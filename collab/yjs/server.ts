@@ -243,7 +243,11 @@ export async function attachYjs(http: ServerType, services: Services, overrides:
     endedSessions.set(sessionId, Date.now());
     for (const c of conns) if (c.sessionId === sessionId) c.close(closeCodes.sessionEnded, 'session ended');
   });
-  const offUserChanged = services.bus.on('user.changed', ({ userId }) => principals.delete(userId));
+  // What a connection may do is decided at its upgrade: when it changed, it connects again.
+  const offUserChanged = services.bus.on('user.changed', ({ userId, rights }) => {
+    principals.delete(userId);
+    if (rights) for (const c of conns) if (c.userId === userId) c.close(closeCodes.rightsChanged, 'rights changed');
+  });
   const offRevoked = services.bus.on('user.sessionsRevoked', ({ userId, exceptSessionId }) => {
     revokedUsers.set(userId, { at: Date.now(), except: exceptSessionId });
     principals.delete(userId);

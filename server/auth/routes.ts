@@ -145,7 +145,7 @@ export const authRoutes = router()
     user.locale = locale;
     await c.var.em.flush();
     // Open sockets and co-editing connections write in the new language from now on.
-    c.var.services.bus.emit('user.changed', { userId: user.id });
+    c.var.services.bus.emit('user.changed', { userId: user.id, rights: false });
     return c.json(await buildMe(c), 200);
   })
   .openapi(passwordRoute, async (c) => {

@@ -26,16 +26,16 @@ export const groupRoutes = router()
   )
   .openapi(
     createRoute({ method: 'post', path: '/groups', tags: ['groups'], middleware: requireAuth, request: jsonBody(CreateGroupSchema), responses: { 201: json(GroupSchema, 'Created'), ...errorResponses } }),
-    async (c) => c.json(await createGroup({ em: c.var.em, principal: principalOf(c) }, c.req.valid('json')), 201),
+    async (c) => c.json(await createGroup({ em: c.var.em, principal: principalOf(c), bus: c.var.services.bus }, c.req.valid('json')), 201),
   )
   .openapi(
     createRoute({ method: 'patch', path: '/groups/{id}', tags: ['groups'], middleware: requireAuth, request: { params: IdParam, ...jsonBody(UpdateGroupSchema) }, responses: { 200: json(GroupSchema), ...errorResponses } }),
-    async (c) => c.json(await updateGroup({ em: c.var.em, principal: principalOf(c) }, c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await updateGroup({ em: c.var.em, principal: principalOf(c), bus: c.var.services.bus }, c.req.valid('param').id, c.req.valid('json')), 200),
   )
   .openapi(
     createRoute({ method: 'delete', path: '/groups/{id}', tags: ['groups'], middleware: requireAuth, request: { params: IdParam }, responses: { 200: json(OkSchema), ...errorResponses } }),
     async (c) => {
-      await deleteGroup({ em: c.var.em, principal: principalOf(c) }, c.req.valid('param').id);
+      await deleteGroup({ em: c.var.em, principal: principalOf(c), bus: c.var.services.bus }, c.req.valid('param').id);
       return c.json({ ok: true as const }, 200);
     },
   );

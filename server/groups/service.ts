@@ -7,8 +7,9 @@ import { requireAction, type Principal } from '../auth/principal';
 import { permissionCatalog } from '../auth/catalog';
 import { writeOperationLog } from '../logs/service';
 import type { CreateGroupSchema, GroupDto, UpdateGroupSchema } from './schema';
+import type { EventBus } from '../events';
 
-export type GroupContext = { em: EntityManager; principal: Principal };
+export type GroupContext = { em: EntityManager; principal: Principal; bus: EventBus };
 
 export function presentGroup(g: GroupEntity): GroupDto {
   return {
@@ -86,6 +87,7 @@ export async function createGroup(ctx: GroupContext, input: z.infer<typeof Creat
     const changes = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, { old: null, new: v }]));
     await writeOperationLog(em, { userId: ctx.principal.userId, object: 'group', recordId: group.id, action: 'create', changes, channel: 'api' });
   });
+  for (const userId of new Set(input.memberIds ?? [])) ctx.bus.emit('user.changed', { userId, rights: true });
   ctx.em.clear();
   return getGroup(ctx.em, ctx.principal, group.id);
 }
@@ -118,9 +120,17 @@ export async function updateGroup(ctx: GroupContext, id: string, input: z.infer<
       await writeOperationLog(em, { userId: ctx.principal.userId, object: 'group', recordId: group.id, action: 'update', changes, channel: 'api' });
     }
   });
+  // Members before and after: what they may do changed with the group (open connections re-check).
+  if (input.permissions !== undefined || input.memberIds !== undefined) {
+    const after = presentGroup(group);
+    const affected = input.permissions !== undefined ? [...before.memberIds, ...after.memberIds] : symmetricDifference(before.memberIds, after.memberIds);
+    for (const userId of new Set(affected)) ctx.bus.emit('user.changed', { userId, rights: true });
+  }
   ctx.em.clear();
   return getGroup(ctx.em, ctx.principal, id);
 }
+
+const symmetricDifference = (a: string[], b: string[]) => [...a.filter((x) => !b.includes(x)), ...b.filter((x) => !a.includes(x))];
 
 export async function deleteGroup(ctx: GroupContext, id: string) {
   requireAction(ctx.principal, 'group', 'read');
@@ -140,4 +150,5 @@ export async function deleteGroup(ctx: GroupContext, id: string) {
       channel: 'api',
     });
   });
+  for (const userId of before.memberIds) ctx.bus.emit('user.changed', { userId, rights: true });
 }

@@ -145,7 +145,8 @@ export async function updateUser(ctx: UserContext, id: string, input: z.infer<ty
     }
   });
   if (revoke) ctx.bus.emit('user.sessionsRevoked', { userId: user.id });
-  else if (input.locale !== undefined || input.groupIds !== undefined || input.employeeId !== undefined) ctx.bus.emit('user.changed', { userId: user.id });
+  else if (input.groupIds !== undefined || input.employeeId !== undefined) ctx.bus.emit('user.changed', { userId: user.id, rights: true });
+  else if (input.locale !== undefined) ctx.bus.emit('user.changed', { userId: user.id, rights: false });
   ctx.em.clear();
   return getUser(ctx.em, ctx.principal, user.id);
 }

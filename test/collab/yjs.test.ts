@@ -112,6 +112,24 @@ describe('co-editing a card', () => {
     }).toEqual(['A> shared <B', 'it', 'B']);
   });
 
+  it('a user whose rights shrink while the card is open is connected again, read-only, at once', async () => {
+    const group = await ok(api(t.url, admin, 'POST', '/groups', { name: `G ${uid()}`, permissions: { customer: { read: 'all', edit: 'all' } } }), 201);
+    const login = `u${uid()}`;
+    const password = `pw-${uid()}-${uid()}`;
+    await ok(api(t.url, admin, 'POST', '/users', { login, password, groupIds: [group.id] }), 201);
+    const c0 = await customer({ notes: 'before' });
+    const u = await connect(c0.id, await loginCookie(t.url, login, password));
+    const a = await connect(c0.id, admin);
+    text(u, 'notes').insert(0, 'ok ');
+    await expect.poll(async () => (await read(c0.id)).notes).toBe('ok before');
+    await ok(api(t.url, admin, 'PATCH', `/groups/${group.id}`, { permissions: { customer: { read: 'all' } } }));
+    await expect.poll(() => u.notices.map((n) => n.code), { timeout: 5000 }).toContain('readOnly');
+    text(u, 'notes').insert(0, 'HACK ');
+    text(a, 'notes').insert(text(a, 'notes').length, '!');
+    await expect.poll(async () => (await read(c0.id)).notes).toBe('ok before!');
+    expect(a.text('notes')).toBe('ok before!');
+  });
+
   it("drops a read-only user's edits and leaves the columns unchanged", async () => {
     const viewer = await userWith({ customer: { read: 'all' } });
     const c0 = await customer({ notes: 'keep me', grade: 'A' });
