@@ -42,6 +42,28 @@ const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 /** How many others share the card of client `i` out of `k` (the last card may hold fewer). */
 const peersOf = (i: number, k: number) => Math.min(EDITORS_PER_CARD, k - Math.floor(i / EDITORS_PER_CARD) * EDITORS_PER_CARD) - 1;
 
+/**
+ * Runs `n` typists, each ticking 5 times a second (their starts spread over the 200 ms period):
+ * 2 s of warm-up, TYPING_SECONDS measured (`measuring` true in those ticks), then 2 s for the
+ * last deliveries to arrive.
+ */
+async function runTypists(n: number, tick: (i: number, measuring: boolean) => void): Promise<void> {
+  let measuring = false;
+  const timers: NodeJS.Timeout[] = [];
+  for (let i = 0; i < n; i++) {
+    timers[i] = setTimeout(() => {
+      tick(i, measuring);
+      timers[i] = setInterval(() => tick(i, measuring), 200);
+    }, Math.random() * 200);
+  }
+  await sleep(2000);
+  measuring = true;
+  await sleep(TYPING_SECONDS * 1000);
+  measuring = false;
+  for (const t of timers) clearInterval(t);
+  await sleep(2000);
+}
+
 /** Resident memory of a process in MB (Linux). */
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -96,7 +118,6 @@ async function bareRelay(k: number): Promise<{ latencies: number[]; lost: number
       child.once('exit', (c) => reject(new Error(`relay exited ${c}`)));
     });
     const latencies: number[] = [];
-    let measuring = false;
     let expected = 0;
     const sockets = await Promise.all(
       Array.from({ length: k }, async (_, i) => {
@@ -110,22 +131,10 @@ async function bareRelay(k: number): Promise<{ latencies: number[]; lost: number
         return ws;
       }),
     );
-    const timers = sockets.map((ws, i) =>
-      setTimeout(() => {
-        const tick = () => {
-          if (measuring) expected += peersOf(i, k);
-          ws.send(new Float64Array([performance.now(), measuring ? 1 : 0]));
-        };
-        tick();
-        timers[i] = setInterval(tick, 200) as unknown as NodeJS.Timeout;
-      }, Math.random() * 200),
-    );
-    await sleep(2000);
-    measuring = true;
-    await sleep(TYPING_SECONDS * 1000);
-    measuring = false;
-    for (const t of timers) clearInterval(t);
-    await sleep(2000);
+    await runTypists(k, (i, measuring) => {
+      if (measuring) expected += peersOf(i, k);
+      sockets[i].send(new Float64Array([performance.now(), measuring ? 1 : 0]));
+    });
     for (const ws of sockets) ws.close();
     return { latencies, lost: Math.max(0, expected - latencies.length) };
   } finally {
@@ -184,7 +193,6 @@ async function activeEditors(node: ServerProcess, cookies: string[], cards: stri
   const clients: CollabClient[] = [];
   const sent = new Map<string, number>();
   const latencies: number[] = [];
-  let measuring = false;
   let updates = 0;
   let expected = 0;
   for (let i = 0; i < k; i++) {
@@ -201,34 +209,23 @@ async function activeEditors(node: ServerProcess, cookies: string[], cards: stri
     if (i % 20 === 19) await Promise.all(clients.slice(-20).map((x) => x.synced));
   }
   await Promise.all(clients.map((c) => c.synced));
-  const timers = clients.map((c, i) => {
-    const text = c.fields.get(EDITOR_FIELDS[i % EDITOR_FIELDS.length]) as Y.Text;
-    const tick = () => {
-      const clock = Y.getState(c.doc.store, c.doc.clientID);
-      if (measuring) {
-        sent.set(`${c.doc.clientID}:${clock}`, performance.now());
-        updates++;
-        expected += peersOf(i, k);
-      }
-      c.doc.transact(() => {
-        // Short fields stay within their length: the older half goes now and then.
-        if (text.length > 40) text.delete(0, 20);
-        text.insert(Math.min(text.length, (i * 7) % 50), String.fromCharCode(97 + (i % 26)));
-      });
-    };
-    // Spread the typists over the 200 ms period.
-    return setTimeout(() => {
-      tick();
-      timers[i] = setInterval(tick, 200);
-    }, Math.random() * 200) as unknown as NodeJS.Timeout;
-  });
-  await sleep(2000);
-  measuring = true;
-  await sleep(TYPING_SECONDS * 1000);
-  measuring = false;
-  for (const t of timers) clearInterval(t);
+  const texts = clients.map((c, i) => c.fields.get(EDITOR_FIELDS[i % EDITOR_FIELDS.length]) as Y.Text);
   // Updates sent while measuring are counted whenever they arrive.
-  await sleep(2000);
+  await runTypists(k, (i, measuring) => {
+    const c = clients[i];
+    const text = texts[i];
+    const clock = Y.getState(c.doc.store, c.doc.clientID);
+    if (measuring) {
+      sent.set(`${c.doc.clientID}:${clock}`, performance.now());
+      updates++;
+      expected += peersOf(i, k);
+    }
+    c.doc.transact(() => {
+      // Short fields stay within their length: the older half goes now and then.
+      if (text.length > 40) text.delete(0, 20);
+      text.insert(Math.min(text.length, (i * 7) % 50), String.fromCharCode(97 + (i % 26)));
+    });
+  });
   for (const c of clients) c.destroy();
   return { latencies, lost: Math.max(0, expected - latencies.length), updates };
 }
