@@ -80,9 +80,13 @@ async function adminSql(sql: string) {
   }
 }
 
-/** The bare layer: a `ws` server in its own process that sends every message straight back. */
-async function echoServer(): Promise<{ url: string; child: ChildProcess }> {
-  const code = `const { WebSocketServer } = require('ws'); const s = new WebSocketServer({ port: 0, host: '127.0.0.1' }); s.on('connection', (ws) => ws.on('message', (m) => ws.send(m))); s.on('listening', () => console.log('PORT ' + s.address().port));`;
+/**
+ * Starts a bare `ws` server in its own process: `setup` is its connection handling for
+ * `const s = new WebSocketServer(…)`. Resolves with the port it listens on.
+ */
+async function bareServer(name: string, setup: string): Promise<{ port: number; child: ChildProcess }> {
+  const code = `const { WebSocketServer } = require('ws'); const s = new WebSocketServer({ port: 0, host: '127.0.0.1' }); ${setup}
+    s.on('listening', () => console.log('PORT ' + s.address().port));`;
   const child = spawn(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -91,8 +95,14 @@ async function echoServer(): Promise<{ url: string; child: ChildProcess }> {
       const m = /PORT (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
-    child.once('exit', (c) => reject(new Error(`echo server exited ${c}`)));
+    child.once('exit', (c) => reject(new Error(`${name} exited ${c}`)));
   });
+  return { port, child };
+}
+
+/** The bare layer: a `ws` server in its own process that sends every message straight back. */
+async function echoServer(): Promise<{ url: string; child: ChildProcess }> {
+  const { port, child } = await bareServer('echo server', `s.on('connection', (ws) => ws.on('message', (m) => ws.send(m)));`);
   return { url: `ws://127.0.0.1:${port}`, child };
 }
 
@@ -102,21 +112,13 @@ async function echoServer(): Promise<{ url: string; child: ChildProcess }> {
  * sending a timestamp 5 times a second. Returns the latency of every delivery.
  */
 async function bareRelay(k: number): Promise<{ latencies: number[]; lost: number }> {
-  const code = `const { WebSocketServer } = require('ws'); const rooms = new Map(); const s = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  const { port, child } = await bareServer(
+    'relay',
+    `const rooms = new Map();
     s.on('connection', (ws, req) => { const r = rooms.get(req.url) ?? new Set(); rooms.set(req.url, r); r.add(ws); ws.on('close', () => r.delete(ws));
-      ws.on('message', (m) => { for (const o of r) if (o !== ws) o.send(m); }); });
-    s.on('listening', () => console.log('PORT ' + s.address().port));`;
-  const child = spawn(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+      ws.on('message', (m) => { for (const o of r) if (o !== ws) o.send(m); }); });`,
+  );
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /PORT (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (c) => reject(new Error(`relay exited ${c}`)));
-    });
     const latencies: number[] = [];
     let expected = 0;
     const sockets = await Promise.all(
